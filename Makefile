@@ -1,0 +1,30 @@
+# The two commands of the README. Each makes .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_DIR := build
+
+.PHONY: demo test benchmark clean
+
+$(BIN)/.installed: requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+## demo: generate the default project under build/ and train it (real MNIST; announced synthetic fallback offline)
+demo: $(BIN)/.installed
+	rm -rf $(DEMO_DIR)/mnist_classic
+	$(BIN)/cookiecutter --no-input --output-dir $(DEMO_DIR) $(CURDIR)
+	cd $(DEMO_DIR)/mnist_classic && ../../$(BIN)/python train.py data.source=auto
+
+## test: the template's tests (render every choice, hooks, generated projects' own tests)
+test: $(BIN)/.installed
+	$(BIN)/python -m pytest -n 2 tests
+
+## benchmark: throughput and accuracy of the generated projects (writes benchmarks/RESULTS.md)
+benchmark: $(BIN)/.installed
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(DEMO_DIR) .pytest_cache

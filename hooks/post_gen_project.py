@@ -1,0 +1,54 @@
+"""Keep only the chosen architecture's files, then check the result as train.py would.
+
+On any failure this prints the problem and exits 1; cookiecutter then removes the half-made
+project directory.
+"""
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+sys.dont_write_bytecode = True  # leave no __pycache__ behind from the checks below
+ANSWERS = json.loads(r"""{{ cookiecutter | tojson }}""")
+
+
+def keep_architecture(project: Path, architecture: str) -> None:
+    """Move architectures/<architecture>/ over the project (its files win) and drop the rest."""
+    chosen = project / "architectures" / architecture
+    if not chosen.is_dir():
+        sys.exit(f"error: architecture: no files for {architecture!r} in this template")
+    for source in sorted(chosen.rglob("*")):
+        if source.is_file():
+            target = project / source.relative_to(chosen)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(source, target)
+    shutil.rmtree(project / "architectures")
+
+
+def check_sources(project: Path) -> None:
+    for path in sorted(project.rglob("*.py")):
+        try:
+            compile(path.read_text(encoding="utf-8"), str(path), "exec")
+        except SyntaxError as error:
+            sys.exit(f"error: {path.relative_to(project)} does not compile: {error.msg} (line {error.lineno})")
+
+
+def check_config(project: Path, package: str) -> None:
+    """Validate config.yaml with the project's own schema (standard library + PyYAML only)."""
+    sys.path.insert(0, str(project / "src"))
+    schema = __import__(f"{package}.schema", fromlist=["load"])
+    config = sys.modules[f"{package}.config"]
+    try:
+        schema.load(project / "config.yaml")
+    except config.ConfigError as error:
+        for line in error.problems:
+            print(f"error: {line}", file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    project = Path.cwd()
+    keep_architecture(project, ANSWERS["architecture"])
+    check_sources(project)
+    check_config(project, ANSWERS["package_name"])

@@ -1,0 +1,96 @@
+"""Render every architecture and the main option combinations; check what comes out."""
+
+from __future__ import annotations
+
+import itertools
+import subprocess
+import tomllib
+
+import pytest
+import yaml
+
+from .conftest import ARCHITECTURES, BIN, TEMPLATE
+
+COMMON_FILES = {"README.md", "pyproject.toml", "config.yaml", "train.py"}
+PACKAGE_FILES = {"__init__.py", "cli.py", "config.py", "data_sources.py", "evaluation.py", "plots.py", "shapes.py",
+                 "training.py", "schema.py", "architecture.py", "data.py", "model.py", "tests/__init__.py",
+                 "tests/conftest.py", "tests/test_cli.py", "tests/test_config.py", "tests/test_training.py",
+                 "tests/test_model.py", "tests/test_data.py"}
+EXTRA_PACKAGE_FILES: dict[str, set[str]] = {"mnist_mlp": set()}
+
+OPTIONS = list(itertools.product(ARCHITECTURES, ["adam", "sgd", "momentum", "adagrad", "rmsprop"],
+                                 ["auto", "none", "mirrored", "multi_worker"]))
+
+
+def files_of(project):
+    return {str(path.relative_to(project)) for path in project.rglob("*") if path.is_file()}
+
+
+@pytest.mark.parametrize(("architecture", "optimizer", "distribute"), OPTIONS)
+def test_render_layout_and_config(bake, architecture, optimizer, distribute):
+    project = bake(architecture=architecture, optimizer=optimizer, distribute=distribute, project_name="My Net")
+    package = "my_net"
+    expected = COMMON_FILES | {f"src/{package}/{name}" for name in PACKAGE_FILES | EXTRA_PACKAGE_FILES[architecture]}
+    assert files_of(project) == expected
+    config = yaml.safe_load((project / "config.yaml").read_text())
+    assert config["architecture"] == architecture
+    assert config["training"]["optimizer"] == optimizer
+    assert config["distribute"]["strategy"] == distribute
+    for path in project.rglob("*"):
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            assert "{{" not in text and "{%" not in text, f"unrendered Jinja in {path.relative_to(project)}"
+            if path.suffix == ".py":
+                compile(text, str(path), "exec")
+
+
+@pytest.mark.parametrize("architecture", ARCHITECTURES)
+def test_generated_code_passes_ruff(bake, architecture):
+    project = bake(architecture=architecture)
+    result = subprocess.run([str(BIN / "ruff"), "check", "--no-cache", "."], cwd=project, capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_template_code_passes_ruff():
+    result = subprocess.run([str(BIN / "ruff"), "check", "--no-cache", "hooks", "tests", "benchmarks"], cwd=TEMPLATE,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "name",
+    ['Ünïcode Ñet', 'Bob\'s "quoted" net', 'back\\slash\\net', 'yaml: #comment [list] {map} &anchor *ref',
+     'toml = "x" [table] """triple"""', "tab-free 'single' '''triple'''"],
+)
+def test_awkward_project_names_give_valid_files(bake, name):
+    project = bake(project_name=name)
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+    assert pyproject["project"]["name"].replace("-", "_").isidentifier()
+    assert yaml.safe_load((project / "config.yaml").read_text(encoding="utf-8"))["architecture"]
+    assert name in (project / "README.md").read_text(encoding="utf-8")
+
+
+def test_description_and_author_reach_pyproject_exactly(bake):
+    description = 'A "net" with \\backslashes\\, quotes \' and ünicode: [x] = {y}'
+    author = "Zoë O'Brien \"ZO\""
+    project = bake(description=description, author=author)
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+    assert pyproject["project"]["description"] == description
+    assert pyproject["project"]["authors"] == [{"name": author}]
+
+
+def test_an_answer_that_looks_like_code_stays_data(bake, tmp_path):
+    marker = tmp_path / "HOOK_RAN_CODE"
+    payload = f'x"""; import pathlib; pathlib.Path("{marker}").touch(); """' + "'''; import os #"
+    project = bake(project_name=payload, project_slug="payload_net")
+    assert not marker.exists()
+    assert payload in (project / "README.md").read_text(encoding="utf-8")
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+    assert pyproject["project"]["name"] == "payload-net"
+
+
+def test_slug_and_package_are_derived_and_overridable(bake):
+    assert bake(project_name="Café Net 2").name == "cafe_net_2"
+    project = bake(project_name="Anything", project_slug="my_project", package_name="my_package")
+    assert project.name == "my_project" and (project / "src" / "my_package" / "cli.py").is_file()

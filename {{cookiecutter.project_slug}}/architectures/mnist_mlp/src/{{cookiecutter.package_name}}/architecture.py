@@ -1,0 +1,34 @@
+"""The multilayer perceptron on paper: every layer's output size and parameter count.
+
+A 28x28 image is flattened to 784 inputs; each hidden layer is fully connected to the one before
+it, so it has (inputs + 1) x units parameters (the +1 is the bias); the output layer has one unit
+per digit and turns scores into probabilities with softmax.
+"""
+
+from __future__ import annotations
+
+from .shapes import LayerRow, dense_params, flat_size
+
+IMAGE_SHAPE = (28, 28, 1)
+NUM_CLASSES = 10
+
+
+def layer_plan(cfg: dict) -> list[LayerRow]:
+    model = cfg["model"]
+    width = flat_size(IMAGE_SHAPE)
+    rows = [
+        LayerRow("input", IMAGE_SHAPE, 0, "28x28 grey-level image"),
+    ]
+    if model["augment_shift"] > 0:
+        shift = f"random shift up to {model['augment_shift']:.0%} (training only)"
+        rows.append(LayerRow("shift", IMAGE_SHAPE, 0, shift))
+    rows.append(LayerRow("flatten", (width,), 0, "28 x 28 x 1 = 784"))
+    for index, units in enumerate(model["hidden_units"], start=1):
+        rows.append(LayerRow(f"dense_{index} ({model['activation']})", (units,), dense_params(width, units),
+                             f"({width} + 1) x {units}"))
+        if model["dropout"] > 0:
+            rows.append(LayerRow(f"dropout_{index}", (units,), 0, f"drops {model['dropout']:.0%} while training"))
+        width = units
+    rows.append(LayerRow("output (softmax)", (NUM_CLASSES,), dense_params(width, NUM_CLASSES),
+                         f"({width} + 1) x {NUM_CLASSES}"))
+    return rows

@@ -1,0 +1,171 @@
+"""MNIST as tf.data pipelines: from tensorflow-datasets, from an `.npz` file, or synthetic.
+
+Every source yields (image, label) pairs with uint8 images of shape (28, 28, 1) and integer
+labels 0-9; the model scales the pixels itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import tensorflow as tf
+
+from .architecture import IMAGE_SHAPE, NUM_CLASSES
+from .data_sources import DataError, Datasets, announce_fallback, load_tfds, pipeline
+
+CLASS_NAMES = [str(digit) for digit in range(NUM_CLASSES)]
+NPZ_KEYS = ("x_train", "y_train", "x_test", "y_test")
+
+
+def load_datasets(cfg: dict, batch_size: int, even_batches: bool = False) -> Datasets:
+    """The train / validation / test pipelines named by `data.source`, batched by `batch_size`.
+
+    even_batches: every training and validation batch is full (needed with several replicas).
+    """
+    source = cfg["data"]["source"]
+    if source == "tfds":
+        return _from_tfds(cfg, batch_size, even_batches)
+    if source == "npz":
+        return _from_arrays(*read_npz(cfg["data"]["npz_path"]), cfg, batch_size, even_batches, source="npz")
+    if source == "synthetic":
+        return _from_arrays(*synthetic_digits(cfg["data"]["synthetic_examples"], cfg["seed"]), cfg, batch_size,
+                            even_batches, source="synthetic")
+    try:  # auto
+        return _from_tfds(cfg, batch_size, even_batches)
+    except DataError as error:
+        announce_fallback(str(error))
+        datasets = _from_arrays(*synthetic_digits(cfg["data"]["synthetic_examples"], cfg["seed"]), cfg, batch_size,
+                                even_batches, source="synthetic")
+        datasets.fallback_reason = str(error)
+        return datasets
+
+
+def _from_tfds(cfg: dict, batch_size: int, even_batches: bool) -> Datasets:
+    data = cfg["data"]
+    held_out = round(data["validation_split"] * 100)
+    splits = [f"train[:{100 - held_out}%]", f"train[{100 - held_out}%:]", "test"] if held_out else ["train", "test"]
+    loaded = load_tfds(data["tfds_name"], splits, data["data_dir"])
+    train, test = loaded[0], loaded[-1]
+    validation = loaded[1] if held_out else None
+    return Datasets(
+        train=pipeline(train, batch_size, shuffle_buffer=data["shuffle_buffer"], seed=cfg["seed"],
+                       drop_remainder=even_batches),
+        validation=None if validation is None else pipeline(validation, batch_size, drop_remainder=even_batches),
+        test=pipeline(test, batch_size),
+        source=f"tfds:{data['tfds_name']}",
+        class_names=CLASS_NAMES,
+    )
+
+
+def _from_arrays(x_train, y_train, x_test, y_test, cfg: dict, batch_size: int, even_batches: bool,
+                 source: str) -> Datasets:
+    data = cfg["data"]
+    # Shuffle once before holding out, so a file sorted by class still gives a fair validation set.
+    order = np.random.default_rng(cfg["seed"]).permutation(len(x_train))
+    x_train, y_train = x_train[order], y_train[order]
+    held_out = int(len(x_train) * data["validation_split"])
+    cut = len(x_train) - held_out
+    validation = None
+    if held_out:
+        validation = pipeline(tf.data.Dataset.from_tensor_slices((x_train[cut:], y_train[cut:])), batch_size,
+                              drop_remainder=even_batches)
+    train = tf.data.Dataset.from_tensor_slices((x_train[:cut], y_train[:cut]))
+    return Datasets(
+        train=pipeline(train, batch_size, shuffle_buffer=min(data["shuffle_buffer"], cut), seed=cfg["seed"],
+                       drop_remainder=even_batches),
+        validation=validation,
+        test=pipeline(tf.data.Dataset.from_tensor_slices((x_test, y_test)), batch_size),
+        source=source,
+        class_names=CLASS_NAMES,
+        num_train=cut,
+    )
+
+
+def read_npz(path: str | Path) -> tuple[np.ndarray, ...]:
+    """x_train, y_train, x_test, y_test from a file in Keras's `mnist.npz` layout, checked."""
+    path = Path(path).expanduser()
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            missing = [key for key in NPZ_KEYS if key not in archive.files]
+            if missing:
+                raise DataError(f"data.npz_path={str(path)!r}: missing arrays {', '.join(missing)}; "
+                                f"expected {', '.join(NPZ_KEYS)} (Keras's mnist.npz layout)")
+            arrays = {key: archive[key] for key in NPZ_KEYS}
+    except (OSError, ValueError) as error:
+        if isinstance(error, DataError):
+            raise
+        raise DataError(f"data.npz_path={str(path)!r}: cannot read it as an .npz file ({error})") from None
+    for split in ("train", "test"):
+        x, y = arrays[f"x_{split}"], arrays[f"y_{split}"]
+        if x.ndim == 4 and x.shape[-1] == 1:
+            x = x[..., 0]
+        if x.ndim != 3 or x.shape[1:] != IMAGE_SHAPE[:2]:
+            raise DataError(f"data.npz_path={str(path)!r}: x_{split} has shape {x.shape}; expected (N, 28, 28)")
+        if y.shape != (len(x),):
+            raise DataError(f"data.npz_path={str(path)!r}: y_{split} has shape {y.shape}; expected ({len(x)},), "
+                            f"one label per image")
+        if len(x) == 0:
+            raise DataError(f"data.npz_path={str(path)!r}: x_{split} is empty")
+        if not np.issubdtype(y.dtype, np.integer) or y.min() < 0 or y.max() >= NUM_CLASSES:
+            raise DataError(f"data.npz_path={str(path)!r}: y_{split} holds {y.dtype} values from {y.min()} to "
+                            f"{y.max()}; expected integer labels 0-{NUM_CLASSES - 1}")
+        if x.dtype != np.uint8 and (x.min() < 0 or x.max() > 255):
+            raise DataError(f"data.npz_path={str(path)!r}: x_{split} values run from {x.min()} to {x.max()}; "
+                            f"expected grey levels 0-255")
+        arrays[f"x_{split}"] = x.astype(np.uint8)[..., np.newaxis]
+        arrays[f"y_{split}"] = y.astype(np.int64)
+    return tuple(arrays[key] for key in NPZ_KEYS)
+
+
+def synthetic_digits(num_train: int, seed: int) -> tuple[np.ndarray, ...]:
+    """Learnable stand-in digits: each class is a fixed random stroke pattern plus noise.
+
+    Same shapes and types as MNIST and the same for the same seed, so smoke tests and throughput
+    benchmarks run offline and a short run still shows the loss falling.
+    """
+    rng = np.random.default_rng(seed)
+    templates = rng.random((NUM_CLASSES, *IMAGE_SHAPE)) < 0.2
+
+    def draw(count: int) -> tuple[np.ndarray, np.ndarray]:
+        labels = rng.integers(0, NUM_CLASSES, count)
+        noise = rng.random((count, *IMAGE_SHAPE)) < 0.1
+        images = (templates[labels] ^ noise).astype(np.uint8) * 255
+        return images, labels.astype(np.int64)
+
+    return (*draw(num_train), *draw(max(num_train // 5, 1)))
+
+
+def read_image(path: str | Path) -> np.ndarray:
+    """A PNG or NPY file as a (28, 28, 1) array of grey levels 0-255, ready for the model.
+
+    Colour images are turned grey and other sizes resized. MNIST digits are light on dark: a
+    dark digit on white paper should be inverted first.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"{path}: no such file")
+    if path.suffix.lower() == ".npy":
+        try:
+            image = np.load(path, allow_pickle=False)
+        except ValueError as error:
+            raise DataError(f"{path}: not a readable .npy file ({error})") from None
+        if image.ndim == 2:
+            image = image[..., np.newaxis]
+        if np.issubdtype(image.dtype, np.floating) and image.size and image.max() <= 1.0:
+            image = image * 255.0  # an array scaled to 0-1 rather than grey levels
+    elif path.suffix.lower() == ".png":
+        try:
+            image = tf.io.decode_png(tf.io.read_file(str(path))).numpy()
+        except tf.errors.InvalidArgumentError:
+            raise DataError(f"{path}: not a readable PNG image") from None
+    else:
+        raise DataError(f"{path}: unsupported file type {path.suffix!r}; expected .png or .npy")
+    if image.ndim != 3 or image.shape[-1] not in (1, 2, 3, 4):
+        raise DataError(f"{path}: image has shape {image.shape}; expected (height, width) or (height, width, channels)")
+    image = tf.convert_to_tensor(image[..., :3] if image.shape[-1] in (3, 4) else image[..., :1], tf.float32)
+    if image.shape[-1] == 3:
+        image = tf.image.rgb_to_grayscale(image)
+    if tuple(image.shape[:2]) != IMAGE_SHAPE[:2]:
+        image = tf.image.resize(image, IMAGE_SHAPE[:2], antialias=True)
+    return image.numpy()

@@ -1,0 +1,110 @@
+"""Every data source gives (28, 28, 1) uint8 images and labels 0-9 as tf.data pipelines."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import tensorflow as tf
+import tensorflow_datasets as tfds
+
+from ..data import load_datasets, read_image, read_npz, synthetic_digits
+from ..data_sources import DataError
+
+
+def write_npz(path, n_train=60, n_test=20, **replace):
+    rng = np.random.default_rng(0)
+    arrays = {"x_train": rng.integers(0, 256, (n_train, 28, 28), dtype=np.uint8),
+              "y_train": rng.integers(0, 10, n_train).astype(np.uint8),
+              "x_test": rng.integers(0, 256, (n_test, 28, 28), dtype=np.uint8),
+              "y_test": rng.integers(0, 10, n_test).astype(np.uint8)}
+    arrays.update(replace)
+    np.savez(path, **{k: v for k, v in arrays.items() if v is not None})
+    return path
+
+
+def check_batches(dataset, batch_size):
+    images, labels = next(iter(dataset))
+    assert images.dtype == tf.uint8 and images.shape[1:] == (28, 28, 1) and images.shape[0] <= batch_size
+    assert labels.dtype == tf.int64 and int(tf.reduce_max(labels)) < 10
+
+
+def test_tfds_source_with_mocked_mnist(quick_config):
+    cfg = quick_config("data.source=tfds")
+    with tfds.testing.mock_data(num_examples=40):
+        datasets = load_datasets(cfg, batch_size=16)
+        for dataset in (datasets.train, datasets.validation, datasets.test):
+            check_batches(dataset, 16)
+    assert datasets.source == "tfds:mnist" and datasets.fallback_reason is None
+
+
+def test_npz_source_holds_out_a_validation_share(quick_config, tmp_path):
+    path = write_npz(tmp_path / "digits.npz", n_train=100)
+    cfg = quick_config("data.source=npz", f"data.npz_path={path}", "data.validation_split=0.2")
+    datasets = load_datasets(cfg, batch_size=16)
+    assert datasets.num_train == 80
+    assert sum(int(x.shape[0]) for x, _ in datasets.validation) == 20
+    assert sum(int(x.shape[0]) for x, _ in datasets.test) == 20
+    check_batches(datasets.train, 16)
+
+
+@pytest.mark.parametrize(
+    ("replace", "message"),
+    [
+        ({"y_test": None}, "missing arrays y_test"),
+        ({"x_train": np.zeros((60, 32, 32), np.uint8)}, r"x_train has shape \(60, 32, 32\); expected \(N, 28, 28\)"),
+        ({"y_train": np.full(60, 12)}, "y_train holds int64 values from 12 to 12; expected integer labels 0-9"),
+        ({"y_train": np.zeros(59, np.uint8)}, r"y_train has shape \(59,\); expected \(60,\)"),
+        ({"x_test": np.full((20, 28, 28), 300.0)}, "x_test values run from 300.0 to 300.0; expected grey levels"),
+    ],
+)
+def test_npz_problems_are_named(tmp_path, replace, message):
+    with pytest.raises(DataError, match=message):
+        read_npz(write_npz(tmp_path / "bad.npz", **replace))
+
+
+def test_a_file_that_is_not_npz(tmp_path):
+    path = tmp_path / "digits.npz"
+    path.write_text("hello")
+    with pytest.raises(DataError, match="cannot read it as an .npz file"):
+        read_npz(path)
+
+
+def test_real_mnist_subset_when_present(quick_config):
+    """The 5,000 real digits beside the project, if this checkout has them (../shared/data)."""
+    from pathlib import Path
+
+    candidates = [parent / "shared/data/mnist/mnist-5k.npz" for parent in Path(__file__).resolve().parents]
+    path = next((p for p in candidates if p.is_file()), None)
+    if path is None:
+        pytest.skip("no shared/data/mnist/mnist-5k.npz next to this checkout")
+    x_train, y_train, x_test, y_test = read_npz(path)
+    assert x_train.shape == (5000, 28, 28, 1) and x_test.shape == (5000, 28, 28, 1)
+    assert np.bincount(y_train.ravel()).tolist() == [500] * 10
+
+
+def test_synthetic_is_deterministic_and_balanced():
+    first, second = synthetic_digits(500, seed=3), synthetic_digits(500, seed=3)
+    for a, b in zip(first, second, strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert first[0].shape == (500, 28, 28, 1) and first[0].dtype == np.uint8
+    assert set(np.unique(first[1])) == set(range(10))
+    assert not np.array_equal(synthetic_digits(500, seed=4)[0], first[0])
+
+
+def test_shuffling_is_repeatable_and_changes_each_epoch(quick_config):
+    cfg = quick_config()
+    labels = lambda d: np.concatenate([y.numpy() for _, y in d.train])  # noqa: E731
+    a, b = load_datasets(cfg, 32), load_datasets(cfg, 32)
+    first_epoch = labels(a)
+    np.testing.assert_array_equal(first_epoch, labels(b))
+    assert not np.array_equal(first_epoch, labels(a)), "each epoch should see a new order"
+
+
+def test_read_image_errors(tmp_path):
+    with pytest.raises(DataError, match="no such file"):
+        read_image(tmp_path / "missing.png")
+    bad = tmp_path / "cube.npy"
+    np.save(bad, np.zeros((2, 2, 2, 2)))
+    with pytest.raises(DataError, match=r"image has shape \(2, 2, 2, 2\)"):
+        read_image(bad)
+

@@ -1,0 +1,146 @@
+"""The project's commands: train | evaluate | predict | explain.
+
+    python train.py [key=value ...]              train with config.yaml, overriding any key
+    python train.py --resume runs/<run>          continue an interrupted run where it stopped
+    python train.py --run-dir DIR [key=value]    train into DIR instead of a new runs/<time>-<name>/
+    python train.py evaluate runs/<run>          score the saved model on the test split
+    python train.py predict runs/<run> FILE...   classify PNG or NPY images
+    python train.py explain [key=value ...]      the layer table: shapes, parameters and why
+
+A mistake in a setting, a file or a flag ends the command with one line per problem on stderr
+and exit status 2; nothing written earlier is touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import schema
+from .config import ConfigError, UserError
+
+COMMANDS = ("train", "evaluate", "predict", "explain")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="train.py", description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    train = commands.add_parser("train", help="train a model (the default command)")
+    train.add_argument("overrides", nargs="*", metavar="key=value", help="config values to change for this run")
+    train.add_argument("--config", default="config.yaml", help="config file (default: config.yaml)")
+    train.add_argument("--resume", metavar="RUN_DIR", type=Path, help="continue this interrupted run")
+    train.add_argument("--run-dir", type=Path, help="write the run here instead of a new runs/<time>-<name>/ "
+                       "(every worker of a multi_worker run gets the same one)")
+
+    evaluate = commands.add_parser("evaluate", help="score a saved run on the test split")
+    evaluate.add_argument("run_dir", type=Path)
+    evaluate.add_argument("overrides", nargs="*", metavar="key=value", help="e.g. data.source=npz data.npz_path=...")
+
+    predict = commands.add_parser("predict", help="classify image files with a saved run")
+    predict.add_argument("run_dir", type=Path)
+    predict.add_argument("files", nargs="+", type=Path, metavar="FILE", help=".png or .npy images")
+    predict.add_argument("--top", type=int, default=3, help="how many classes to list per file (default 3)")
+
+    explain = commands.add_parser("explain", help="print the layer table for a config")
+    explain.add_argument("overrides", nargs="*", metavar="key=value")
+    explain.add_argument("--config", default="config.yaml")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] not in (*COMMANDS, "-h", "--help"):
+        argv.insert(0, "train")
+    args = build_parser().parse_args(argv)
+    try:
+        return {"train": _train, "evaluate": _evaluate, "predict": _predict, "explain": _explain}[args.command](args)
+    except UserError as error:
+        for line in str(error).splitlines():
+            print(f"error: {line}", file=sys.stderr)
+        return 2
+
+
+def _train(args) -> int:
+    if args.resume:
+        config_path, run_dir = args.resume / "config.yaml", args.resume
+        if not config_path.is_file():
+            raise ConfigError([f"--resume {args.resume}: not a run directory (no config.yaml in it)"])
+    else:
+        config_path, run_dir = Path(args.config), args.run_dir
+    cfg = schema.load(config_path, args.overrides)
+    from . import training
+
+    if run_dir is None:
+        run_dir = training.new_run_dir(cfg)
+    else:
+        training.check_unfinished(run_dir)
+    print(f"run directory: {run_dir}")
+    metrics = training.train(cfg, run_dir)
+    if metrics:
+        print(f"test accuracy: {metrics['test']['accuracy']:.4f}   (all metrics: {run_dir / 'metrics.json'})")
+    return 0
+
+
+def _evaluate(args) -> int:
+    cfg = schema.load(_run_config(args.run_dir), args.overrides)
+    import keras
+
+    from . import data, evaluation, training
+
+    model = keras.models.load_model(_run_model(args.run_dir))
+    datasets = data.load_datasets(cfg, cfg["training"]["batch_size"])
+    results = evaluation.evaluate(model, datasets, args.run_dir)
+    training.write_metrics(args.run_dir, {"test": results, "evaluated_on": datasets.describe()})
+    print(f"test accuracy: {results['accuracy']:.4f} on {results['examples']} examples ({datasets.source}); "
+          f"confusion matrix: {args.run_dir / 'confusion_matrix.png'}")
+    return 0
+
+
+def _predict(args) -> int:
+    schema.load(_run_config(args.run_dir))
+    import keras
+    import numpy as np
+
+    from .data import CLASS_NAMES, read_image
+
+    images = np.stack([read_image(path) for path in args.files])
+    model = keras.models.load_model(_run_model(args.run_dir))
+    probabilities = np.asarray(model.predict(images, verbose=0))
+    for path, row in zip(args.files, probabilities, strict=True):
+        best = np.argsort(row)[::-1][: max(1, args.top)]
+        ranked = {CLASS_NAMES[i]: round(float(row[i]), 4) for i in best}
+        print(json.dumps({"file": str(path), "class": CLASS_NAMES[best[0]], "probabilities": ranked}))
+    return 0
+
+
+def _explain(args) -> int:
+    cfg = schema.load(args.config, args.overrides)
+    from . import architecture
+    from .shapes import format_table, total_params
+
+    rows = architecture.layer_plan(cfg)
+    print(format_table(rows))
+    from .model import build_model
+
+    counted = build_model(cfg).count_params()
+    agree = "agrees" if counted == total_params(rows) else "DISAGREES"
+    print(f"keras model.count_params(): {counted:,} ({agree} with the table)")
+    return 0 if counted == total_params(rows) else 1
+
+
+def _run_config(run_dir: Path) -> Path:
+    path = run_dir / "config.yaml"
+    if not path.is_file():
+        raise ConfigError([f"{run_dir}: not a run directory (no config.yaml in it)"])
+    return path
+
+
+def _run_model(run_dir: Path) -> Path:
+    path = run_dir / "model.keras"
+    if not path.is_file():
+        raise ConfigError([f"{run_dir}: has no model.keras; the run has not finished (resume it with "
+                           f"python train.py --resume {run_dir})"])
+    return path

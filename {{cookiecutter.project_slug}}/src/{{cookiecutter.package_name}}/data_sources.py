@@ -1,0 +1,97 @@
+"""Data plumbing every project shares: tf.data pipelines, tensorflow-datasets without the wait,
+and the `auto` source's fallback to synthetic data, which is announced and recorded, never silent.
+"""
+
+from __future__ import annotations
+
+import socket
+import sys
+import threading
+from dataclasses import dataclass, field
+
+import tensorflow as tf
+
+from .config import UserError
+
+
+class DataError(UserError):
+    """The data cannot be used; the message names the setting or file, what was found and what is needed."""
+
+
+@dataclass
+class Datasets:
+    """Batched pipelines ready for `fit`, and a record of where the examples came from."""
+
+    train: tf.data.Dataset
+    validation: tf.data.Dataset | None
+    test: tf.data.Dataset
+    source: str
+    class_names: list[str]
+    num_train: int | None = None
+    notes: list[str] = field(default_factory=list)
+    fallback_reason: str | None = None
+
+    def describe(self) -> dict:
+        return {"source": self.source, "num_train": self.num_train, "fallback_reason": self.fallback_reason,
+                "notes": self.notes}
+
+
+def pipeline(dataset: tf.data.Dataset, batch_size: int, *, shuffle_buffer: int | None = None,
+             seed: int | None = None, drop_remainder: bool = False) -> tf.data.Dataset:
+    """cache -> shuffle (a new order every epoch, repeatable from the seed) -> batch -> prefetch.
+
+    Caching after the first pass means decoding and converting happen once, not every epoch;
+    prefetching lets the input for the next step be prepared while the current one trains.
+    `drop_remainder` leaves out the last, smaller batch: with several replicas Keras's `fit`
+    fails on a batch that does not split evenly between them.
+    """
+    dataset = dataset.cache()
+    if shuffle_buffer:
+        dataset = dataset.shuffle(shuffle_buffer, seed=seed, reshuffle_each_iteration=True)
+    return dataset.batch(batch_size, drop_remainder=drop_remainder).prefetch(tf.data.AUTOTUNE)
+
+
+def network_reachable(host: str = "storage.googleapis.com", port: int = 443, timeout: float = 3.0) -> bool:
+    """Whether `host` answers within `timeout` seconds.
+
+    tensorflow-datasets itself retries an unreachable download for minutes; asking first turns that
+    wait into a clear message. The lookup runs in a thread because name resolution ignores socket
+    time-outs on some systems.
+    """
+    answer: list[bool] = []
+
+    def connect() -> None:
+        try:
+            socket.create_connection((host, port), timeout=timeout).close()
+            answer.append(True)
+        except OSError:
+            answer.append(False)
+
+    worker = threading.Thread(target=connect, daemon=True)
+    worker.start()
+    worker.join(timeout + 1)
+    return bool(answer and answer[0])
+
+
+def load_tfds(name: str, splits: list[str], data_dir: str | None) -> list[tf.data.Dataset]:
+    """`tfds.load` with `as_supervised=True`, downloading only when the copy on disk is missing
+    and the network is there; otherwise a DataError saying what to do instead."""
+    import tensorflow_datasets as tfds
+
+    try:
+        return tfds.load(name, split=splits, data_dir=data_dir, download=False, as_supervised=True)
+    except AssertionError:  # tensorflow-datasets' way of saying "not prepared in data_dir"
+        pass
+    where = data_dir or "~/tensorflow_datasets"
+    if not network_reachable():
+        raise DataError(f"data.source=tfds: dataset {name!r} is not in {where} and the network is unreachable; "
+                        f"download it once on a connected machine, or set data.source to npz, synthetic or auto")
+    return tfds.load(name, split=splits, data_dir=data_dir, download=True, as_supervised=True)
+
+
+def announce_fallback(reason: str) -> None:
+    """Print the fallback so nobody mistakes synthetic numbers for real ones."""
+    bar = "!" * 78
+    print(f"\n{bar}\n!! data.source=auto: the real dataset is unavailable, so this run uses SYNTHETIC data.\n"
+          f"!! Reason: {reason}\n!! Its accuracy says nothing about the real task; metrics.json records this.\n{bar}\n",
+          file=sys.stderr, flush=True)

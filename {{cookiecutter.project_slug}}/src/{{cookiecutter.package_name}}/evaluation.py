@@ -1,0 +1,32 @@
+"""Scoring a trained classifier on the test split: accuracy, loss and a confusion matrix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from . import plots
+from .data_sources import Datasets
+
+
+def evaluate(model, datasets: Datasets, run_dir: Path) -> dict:
+    """Test-set metrics as a dict; also writes run_dir/confusion_matrix.png."""
+    labels, probabilities = [], []
+    for images, batch_labels in datasets.test:
+        probabilities.append(np.asarray(model.predict_on_batch(images)))
+        labels.append(batch_labels.numpy())
+    labels, probabilities = np.concatenate(labels), np.concatenate(probabilities)
+    predicted = probabilities.argmax(axis=-1)
+    names = datasets.class_names
+    matrix = np.zeros((len(names), len(names)), dtype=np.int64)
+    np.add.at(matrix, (labels, predicted), 1)
+    plots.plot_confusion_matrix(matrix, names, run_dir / "confusion_matrix.png")
+    # Cross-entropy of the true class, the training loss without the regularization penalty.
+    true_class_probability = probabilities[np.arange(len(labels)), labels]
+    return {
+        "examples": int(len(labels)),
+        "accuracy": float(np.mean(labels == predicted)),
+        "cross_entropy": float(-np.mean(np.log(np.clip(true_class_probability, 1e-7, 1.0)))),
+        "confusion_matrix": matrix.tolist(),
+    }

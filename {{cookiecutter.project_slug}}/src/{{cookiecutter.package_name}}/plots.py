@@ -1,0 +1,57 @@
+"""Pictures a learner looks at: training curves and the confusion matrix (PNG files, no window)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # write files; never try to open a window
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+
+def read_history(path: Path) -> dict[str, list[float]]:
+    """history.csv as columns; a resumed run's rows are all in the one file."""
+    if not path.exists():
+        return {}
+    with path.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return {key: [float(row[key]) for row in rows if row.get(key) not in (None, "", "NA")]
+            for key in (rows[0] if rows else {})}
+
+
+def plot_history(history: dict[str, list[float]], path: Path) -> None:
+    """One panel per metric (loss, accuracy, ...), training and validation on the same axes."""
+    names = [k for k in history if k not in ("epoch", "epoch_seconds") and not k.startswith("val_")]
+    if not names:
+        return
+    figure, axes = plt.subplots(1, len(names), figsize=(5 * len(names), 3.5), squeeze=False)
+    epochs = [int(e) + 1 for e in history.get("epoch", range(len(history[names[0]])))]
+    for axis, name in zip(axes[0], names, strict=True):
+        axis.plot(epochs, history[name], marker="o", label="training")
+        if f"val_{name}" in history:
+            axis.plot(epochs, history[f"val_{name}"], marker="o", label="validation")
+        axis.set(title=name, xlabel="epoch")
+        axis.grid(alpha=0.3)
+        axis.legend()
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+
+
+def plot_confusion_matrix(matrix: np.ndarray, class_names: list[str], path: Path) -> None:
+    """Rows are the true class, columns the predicted one; the diagonal is what was right."""
+    size = max(4.0, 0.5 * len(class_names) + 2)
+    figure, axis = plt.subplots(figsize=(size, size))
+    axis.imshow(matrix, cmap="Blues")
+    axis.set(xticks=range(len(class_names)), yticks=range(len(class_names)), xticklabels=class_names,
+             yticklabels=class_names, xlabel="predicted", ylabel="true", title="confusion matrix (test set)")
+    threshold = matrix.max() / 2 if matrix.size else 0
+    for (row, column), count in np.ndenumerate(matrix):
+        axis.text(column, row, str(count), ha="center", va="center", fontsize=8,
+                  color="white" if count > threshold else "black")
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)

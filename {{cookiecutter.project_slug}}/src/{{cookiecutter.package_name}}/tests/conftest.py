@@ -1,0 +1,35 @@
+"""Shared fixtures: the project's own config.yaml, made small and offline for tests."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .. import schema
+
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
+CONFIG_PATH = PROJECT_ROOT / "config.yaml"
+
+# A run small enough for a test: synthetic data, a few short epochs, nothing written outside tmp.
+QUICK = ["data.source=synthetic", "data.synthetic_examples=512", "training.epochs=2", "training.batch_size=64",
+         "training.early_stopping_patience=0", "training.jit_compile=false"]
+
+
+@pytest.fixture
+def quick_config(tmp_path):
+    """Load config.yaml with QUICK and any extra `key=value` overrides; runs go under tmp_path."""
+
+    def load(*overrides: str) -> dict:
+        return schema.load(CONFIG_PATH, [*QUICK, f"run.runs_dir={tmp_path / 'runs'}", *overrides])
+
+    return load
+
+
+def run_project(*args: str, cwd: Path = PROJECT_ROOT, env: dict | None = None, timeout: int = 600):
+    """Run `python train.py ARGS` in a fresh process, as a learner would."""
+    return subprocess.run([sys.executable, str(PROJECT_ROOT / "train.py"), *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=timeout, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", **(env or {})})

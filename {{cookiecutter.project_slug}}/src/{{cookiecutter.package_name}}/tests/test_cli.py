@@ -1,0 +1,105 @@
+"""The commands as a learner types them: train, evaluate, predict, explain, and their errors."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from .. import architecture, cli, training
+from ..model import build_model
+from ..shapes import total_params
+from .conftest import CONFIG_PATH, QUICK, run_project
+
+
+@pytest.fixture(scope="module")
+def finished_run(tmp_path_factory):
+    runs = tmp_path_factory.mktemp("runs")
+    assert cli.main(["train", "--config", str(CONFIG_PATH), *QUICK, f"run.runs_dir={runs}"]) == 0
+    (run_dir,) = runs.iterdir()
+    return run_dir
+
+
+def test_explain_table_matches_the_built_model(capsys):
+    assert cli.main(["explain", "--config", str(CONFIG_PATH)]) == 0
+    out = capsys.readouterr().out
+    from .. import schema
+
+    cfg = schema.load(CONFIG_PATH)
+    expected = total_params(architecture.layer_plan(cfg))
+    assert expected == build_model(cfg).count_params()
+    assert f"total parameters: {expected:,}" in out
+    assert "agrees with the table" in out
+
+
+def test_evaluate_writes_metrics_and_confusion_matrix(finished_run, capsys):
+    (finished_run / "confusion_matrix.png").unlink()
+    assert cli.main(["evaluate", str(finished_run)]) == 0
+    metrics = json.loads((finished_run / "metrics.json").read_text())
+    assert (finished_run / "confusion_matrix.png").is_file()
+    assert metrics["evaluated_on"]["source"] == "synthetic"
+    assert f"test accuracy: {metrics['test']['accuracy']:.4f}" in capsys.readouterr().out
+    assert "wall_time_seconds" in metrics, "evaluate keeps what training recorded"
+
+
+def test_predict_png_and_npy(finished_run, tmp_path, capsys):
+    digit = np.zeros((28, 28), dtype=np.uint8)
+    digit[4:24, 13:16] = 255  # a "1"
+    png = tmp_path / "one.png"
+    png.write_bytes(tf.io.encode_png(digit[..., None]).numpy())
+    colour_big = tmp_path / "big.png"
+    doubled = np.kron(digit, np.ones((2, 2), np.uint8))
+    colour_big.write_bytes(tf.io.encode_png(np.repeat(doubled[..., None], 3, axis=-1)).numpy())
+    npy = tmp_path / "one.npy"
+    np.save(npy, digit.astype(np.float32) / 255)
+    assert cli.main(["predict", str(finished_run), str(png), str(colour_big), str(npy), "--top", "2"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line["file"] for line in lines] == [str(png), str(colour_big), str(npy)]
+    for line in lines:
+        assert line["class"] in [str(d) for d in range(10)] and len(line["probabilities"]) == 2
+    assert lines[0]["probabilities"] == lines[2]["probabilities"], "a 0-1 .npy and a 0-255 PNG are the same image"
+
+
+def test_predict_rejects_other_files(finished_run, tmp_path, capsys):
+    text = tmp_path / "notes.txt"
+    text.write_text("not an image")
+    fake = tmp_path / "fake.png"
+    fake.write_text("not a png")
+    assert cli.main(["predict", str(finished_run), str(text)]) == 2
+    assert f"error: {text}: unsupported file type '.txt'; expected .png or .npy" in capsys.readouterr().err
+    assert cli.main(["predict", str(finished_run), str(fake)]) == 2
+    assert f"error: {fake}: not a readable PNG image" in capsys.readouterr().err
+
+
+def test_a_finished_run_is_never_overwritten(finished_run, capsys):
+    before = (finished_run / "model.keras").read_bytes()
+    assert cli.main(["train", "--run-dir", str(finished_run), "--config", str(CONFIG_PATH), *QUICK]) == 2
+    assert "this run already finished" in capsys.readouterr().err
+    assert cli.main(["train", "--resume", str(finished_run)]) == 2
+    assert (finished_run / "model.keras").read_bytes() == before
+
+
+def test_commands_on_a_folder_that_is_no_run(tmp_path, capsys):
+    assert cli.main(["evaluate", str(tmp_path)]) == 2
+    assert f"error: {tmp_path}: not a run directory (no config.yaml in it)" in capsys.readouterr().err
+
+
+def test_bad_setting_exits_2_before_anything_is_written(tmp_path):
+    result = run_project("training.epochs=abc", f"run.runs_dir={tmp_path / 'runs'}")
+    assert result.returncode == 2
+    assert result.stderr.strip() == "error: training.epochs: got 'abc'; expected an integer from 1 to 100000"
+    assert not (tmp_path / "runs").exists()
+
+
+def test_bad_flag_exits_non_zero(tmp_path):
+    result = run_project("--no-such-flag")
+    assert result.returncode == 2 and "unrecognized arguments: --no-such-flag" in result.stderr
+
+
+def test_multi_worker_without_tf_config_is_refused(quick_config, monkeypatch):
+    monkeypatch.delenv("TF_CONFIG", raising=False)
+    cfg = quick_config("distribute.strategy=multi_worker")
+    with pytest.raises(training.RunError, match="TF_CONFIG environment variable is not set"):
+        training.make_strategy(cfg)

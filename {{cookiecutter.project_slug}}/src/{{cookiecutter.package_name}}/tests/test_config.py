@@ -1,0 +1,101 @@
+"""config.yaml loading, overrides and the messages a mistake gets."""
+
+from __future__ import annotations
+
+import pytest
+
+from .. import schema
+from ..config import ConfigError, Field, parse_override
+from .conftest import CONFIG_PATH
+
+
+def problems_for(*overrides: str) -> list[str]:
+    with pytest.raises(ConfigError) as caught:
+        schema.load(CONFIG_PATH, overrides)
+    return caught.value.problems
+
+
+def test_shipped_config_is_valid():
+    cfg = schema.load(CONFIG_PATH)
+    assert cfg["architecture"] == schema.ARCHITECTURE
+    assert set(cfg) == {"architecture", "seed", "data", "model", "training", "distribute", "run"}
+
+
+def test_overrides_are_read_as_yaml():
+    cfg = schema.load(CONFIG_PATH, ["training.epochs=3", "training.learning_rate=0.01", "training.steps_per_epoch=null",
+                                    "training.jit_compile=false"])
+    assert cfg["training"]["epochs"] == 3
+    assert cfg["training"]["learning_rate"] == 0.01
+    assert cfg["training"]["steps_per_epoch"] is None
+    assert cfg["training"]["jit_compile"] is False
+    assert parse_override("model.hidden_units=[256, 128]") == ("model.hidden_units", [256, 128])
+
+
+def test_unknown_key_names_the_closest_one():
+    assert problems_for("training.epoch=3") == ["training.epoch: unknown key (did you mean training.epochs?)"]
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ("training.epochs=abc", "training.epochs: got 'abc'; expected an integer from 1 to 100000"),
+        ("training.epochs=0", "training.epochs: got 0; expected an integer from 1 to 100000"),
+        ("training.epochs=2.5", "training.epochs: got 2.5; expected an integer from 1 to 100000"),
+        ("training.batch_size=true", "training.batch_size: got true; expected an integer from 1 to 65536"),
+        ("model.dropout=1", "model.dropout: got 1; expected a number from 0 to below 1"),
+        ("model.activation=rleu", "model.activation: got 'rleu'; expected one of sigmoid, tanh, relu, leaky_relu, "
+                                  "softsign, softplus, elu (did you mean relu?)"),
+        ("model.hidden_units=[]", "model.hidden_units: got []; expected a list of integers from 1 to 65536 "
+                                  "(1 to 32 items)"),
+        ("model.hidden_units=[64, -1]",
+         "model.hidden_units: got [64, -1]; expected a list of integers from 1 to 65536"),
+        ("training.learning_rate=.nan", "training.learning_rate: got .nan; expected a number from 1e-08 to 10"),
+        ("distribute.strategy=gpu", "distribute.strategy: got 'gpu'; expected one of auto, none, mirrored, "
+                                    "multi_worker"),
+    ],
+)
+def test_bad_values_name_field_value_and_what_is_allowed(override, message):
+    assert problems_for(override) == [message]
+
+
+def test_every_problem_is_reported_at_once():
+    found = problems_for("training.epochs=0", "model.dropout=2", "nonsense=1")
+    assert [line.split(":")[0] for line in found] == ["nonsense", "training.epochs", "model.dropout"]
+
+
+def test_override_without_equals_sign():
+    assert problems_for("training.epochs") == [
+        "override 'training.epochs': expected key=value, for example training.epochs=5"]
+
+
+def test_combinations_are_checked():
+    assert problems_for("data.source=npz") == [
+        "data.npz_path: got null; data.source=npz needs the path of a file with x_train, y_train, x_test, y_test"]
+    assert problems_for("training.optimizer=adam", "training.learning_rate=5") == [
+        "training.learning_rate: got 5 with training.optimizer=adam; adaptive optimizers (adagrad, rmsprop, adam) "
+        "need at most 1"]
+    # Plain SGD scales its step by the gradient, so a large learning rate is allowed there.
+    assert schema.load(CONFIG_PATH, ["training.optimizer=sgd", "training.learning_rate=5"])
+
+
+def test_missing_and_malformed_files(tmp_path):
+    with pytest.raises(ConfigError, match="not found"):
+        schema.load(tmp_path / "absent.yaml")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("training: [unclosed\n")
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        schema.load(broken)
+    missing_key = tmp_path / "partial.yaml"
+    missing_key.write_text(CONFIG_PATH.read_text().replace("  epochs:", "  # epochs:"))
+    assert "training.epochs: missing; expected an integer from 1 to 100000" in problems_from(missing_key)
+
+
+def problems_from(path) -> list[str]:
+    with pytest.raises(ConfigError) as caught:
+        schema.load(path)
+    return caught.value.problems
+
+
+def test_field_descriptions():
+    assert Field("float", minimum=0.0, maximum=1.0, below_maximum=True).allowed() == "a number from 0 to below 1"
+    assert Field("int", minimum=1, optional=True).allowed() == "an integer of at least 1 or null"

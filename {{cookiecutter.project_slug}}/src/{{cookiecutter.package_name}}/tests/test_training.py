@@ -1,0 +1,126 @@
+"""A short real run: every artifact of a run directory, repeatability, fallbacks and strategies."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from .. import data_sources, plots, schema, training
+from .conftest import PROJECT_ROOT, run_project
+
+ARTIFACTS = {"config.yaml", "model.keras", "history.csv", "metrics.json", "training_curves.png",
+             "confusion_matrix.png", "logs", "checkpoints"}
+
+
+def test_run_writes_every_artifact(quick_config, tmp_path):
+    cfg = quick_config()
+    run_dir = training.new_run_dir(cfg)
+    metrics = training.train(cfg, run_dir, verbose=0)
+
+    assert ARTIFACTS <= {path.name for path in run_dir.iterdir()}
+    assert not (run_dir / "backup").exists(), "the backup is removed once training completes"
+    assert (run_dir / "checkpoints" / "best.keras").is_file()
+    assert list((run_dir / "logs").rglob("events.out.tfevents.*")), "TensorBoard wrote no event file"
+    assert schema.load(run_dir / "config.yaml") == cfg, "the resolved config is saved with the run"
+    saved = json.loads((run_dir / "metrics.json").read_text())
+    assert saved == json.loads(json.dumps(metrics))
+    assert saved["epochs_completed"] == 2
+    assert saved["data"]["source"] == "synthetic" and saved["data"]["fallback_reason"] is None
+    assert 0.0 <= saved["test"]["accuracy"] <= 1.0
+    assert sum(map(sum, saved["test"]["confusion_matrix"])) == saved["test"]["examples"]
+    history = (run_dir / "history.csv").read_text().splitlines()
+    assert history[0].split(",")[:1] == ["epoch"] and len(history) == 3
+
+
+def test_synthetic_digits_are_learnable(quick_config):
+    cfg = quick_config("training.epochs=6")
+    run_dir = training.new_run_dir(cfg)
+    metrics = training.train(cfg, run_dir, verbose=0)
+    losses = plots.read_history(run_dir / "history.csv")["loss"]
+    assert losses[-1] < 0.75 * losses[0], f"loss did not fall: {losses}"
+    assert metrics["final_epoch"]["val_accuracy"] > 0.5
+
+
+def test_same_seed_same_run(quick_config):
+    losses = []
+    for _ in range(2):
+        cfg = quick_config("training.deterministic=true")
+        metrics = training.train(cfg, training.new_run_dir(cfg), verbose=0)
+        losses.append((metrics["final_epoch"]["loss"], metrics["test"]["accuracy"]))
+    assert losses[0] == losses[1]
+
+
+def test_auto_falls_back_to_synthetic_loudly(quick_config, tmp_path, monkeypatch, capsys):
+    """With no local copy and no network, `auto` trains on synthetic data, says so, and records it."""
+    monkeypatch.setattr(socket, "create_connection", _refuse)
+    cfg = quick_config("data.source=auto", f"data.data_dir={tmp_path / 'empty'}")
+    metrics = training.train(cfg, training.new_run_dir(cfg), verbose=0)
+    assert metrics["data"]["source"] == "synthetic"
+    assert "network is unreachable" in metrics["data"]["fallback_reason"]
+    assert "SYNTHETIC data" in capsys.readouterr().err
+
+
+def test_tfds_without_data_or_network_fails_fast_and_clearly(quick_config, tmp_path, monkeypatch):
+    monkeypatch.setattr(socket, "create_connection", _refuse)
+    cfg = quick_config("data.source=tfds", f"data.data_dir={tmp_path / 'empty'}")
+    with pytest.raises(data_sources.DataError, match="is not in .*empty and the network is unreachable"):
+        training.train(cfg, training.new_run_dir(cfg), verbose=0)
+
+
+def _refuse(*args, **kwargs):
+    raise OSError("network disabled in this test")
+
+
+def test_mirrored_strategy_over_two_logical_cpus(tmp_path):
+    """Two replicas on one CPU: the global batch doubles and the loss still falls (fresh process,
+    because devices can only be split before TensorFlow starts)."""
+    result = run_project("data.source=synthetic", "data.synthetic_examples=1024", "training.epochs=3",
+                         "training.batch_size=32", "training.early_stopping_patience=0",
+                         "distribute.strategy=mirrored", "distribute.cpu_replicas=2",
+                         f"run.runs_dir={tmp_path}")
+    assert result.returncode == 0, result.stderr[-3000:]
+    (run_dir,) = tmp_path.iterdir()
+    metrics = json.loads((run_dir / "metrics.json").read_text())
+    assert metrics["strategy"] == {"name": "MirroredStrategy", "replicas": 2, "global_batch_size": 64}
+    assert metrics["test"]["examples"] == 204, "every test example is scored, even the uneven last batch"
+    losses = plots.read_history(run_dir / "history.csv")["loss"]
+    assert losses[-1] < losses[0]
+
+
+def test_multi_worker_two_processes(tmp_path):
+    """MultiWorkerMirroredStrategy with two worker processes on 127.0.0.1, configured by TF_CONFIG."""
+
+    ports = [_free_port(), _free_port()]
+    workers = [f"127.0.0.1:{port}" for port in ports]
+    args = ["data.source=synthetic", "data.synthetic_examples=1024", "training.epochs=3", "training.batch_size=32",
+            "training.early_stopping_patience=0", "distribute.strategy=multi_worker", f"run.runs_dir={tmp_path}"]
+    run_dir = tmp_path / "shared-run"
+    processes = []
+    for index in range(2):
+        tf_config = json.dumps({"cluster": {"worker": workers}, "task": {"type": "worker", "index": index}})
+        env = {**os.environ, "TF_CONFIG": tf_config, "TF_CPP_MIN_LOG_LEVEL": "2"}
+        command = [sys.executable, str(PROJECT_ROOT / "train.py"), "--run-dir", str(run_dir), *args]
+        output = {"stdout": subprocess.PIPE, "stderr": subprocess.STDOUT}
+        processes.append(subprocess.Popen(command, env=env, text=True, **output))
+    outputs = [process.communicate(timeout=300)[0] for process in processes]
+    for process, output in zip(processes, outputs, strict=True):
+        assert process.returncode == 0, output[-3000:]
+    metrics = json.loads((run_dir / "metrics.json").read_text())
+    # CollectiveAllReduceStrategy is the class behind the name MultiWorkerMirroredStrategy.
+    assert metrics["strategy"]["name"] == "CollectiveAllReduceStrategy"
+    assert metrics["strategy"]["replicas"] == 2
+    losses = plots.read_history(run_dir / "history.csv")["loss"]
+    assert len(losses) == 3 and losses[-1] < losses[0]
+    assert np.isfinite(metrics["test"]["accuracy"])
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
