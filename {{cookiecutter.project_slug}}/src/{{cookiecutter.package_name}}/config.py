@@ -274,4 +274,4 @@ def _show(value: Any) -> str:
 
 
 def _fmt(number: float) -> str:
-    return f"{number:g}"
+    return str(int(number)) if float(number).is_integer() else f"{number:g}"

@@ -183,7 +183,7 @@ def train(cfg: dict, run_dir: Path, verbose: int | str = "auto") -> dict:
         "architecture": ARCHITECTURE,
         "data": datasets.describe(),
         "strategy": {"name": type(strategy).__name__, "replicas": replicas, "global_batch_size": global_batch},
-        "jit_compile": jit_compile,
+        "jit_compile": bool(model.jit_compile),  # what Keras used: it turns XLA off for layers that cannot compile
         "parameters": model.count_params(),
         "epochs_completed": len(epoch_times),
         "wall_time_seconds": round(wall_time, 3),
