@@ -80,7 +80,9 @@ def _train(args) -> int:
     print(f"run directory: {run_dir}")
     metrics = training.train(cfg, run_dir)
     if metrics:
-        print(f"test accuracy: {metrics['test']['accuracy']:.4f}   (all metrics: {run_dir / 'metrics.json'})")
+        source = metrics["data"]["source"]
+        print(f"test accuracy: {metrics['test']['accuracy']:.4f} on {source} data   "
+              f"(all metrics: {run_dir / 'metrics.json'})")
     return 0
 
 

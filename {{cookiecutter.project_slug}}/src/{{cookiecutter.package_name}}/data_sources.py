@@ -7,7 +7,7 @@ from __future__ import annotations
 import socket
 import sys
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import tensorflow as tf
 
@@ -28,12 +28,10 @@ class Datasets:
     source: str
     class_names: list[str]
     num_train: int | None = None
-    notes: list[str] = field(default_factory=list)
     fallback_reason: str | None = None
 
     def describe(self) -> dict:
-        return {"source": self.source, "num_train": self.num_train, "fallback_reason": self.fallback_reason,
-                "notes": self.notes}
+        return {"source": self.source, "num_train": self.num_train, "fallback_reason": self.fallback_reason}
 
 
 def pipeline(dataset: tf.data.Dataset, batch_size: int, *, shuffle_buffer: int | None = None,
