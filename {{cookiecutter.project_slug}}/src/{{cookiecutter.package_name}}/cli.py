@@ -65,9 +65,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _train(args) -> int:
     if args.resume:
-        config_path, run_dir = args.resume / "config.yaml", args.resume
-        if not config_path.is_file():
-            raise ConfigError([f"--resume {args.resume}: not a run directory (no config.yaml in it)"])
+        config_path, run_dir = _run_config(args.resume), args.resume
     else:
         config_path, run_dir = Path(args.config), args.run_dir
     cfg = schema.load(config_path, args.overrides)
