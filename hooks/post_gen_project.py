@@ -13,17 +13,22 @@ sys.dont_write_bytecode = True  # leave no __pycache__ behind from the checks be
 ANSWERS = json.loads(r"""{{ cookiecutter | tojson }}""")
 
 
+# Files shared by several architectures, laid down before the architecture's own (which win).
+SHARED = {"mnist_mlp": ["_mnist"], "lenet5": ["_mnist"]}
+
+
 def keep_architecture(project: Path, architecture: str) -> None:
-    """Move architectures/<architecture>/ over the project (its files win) and drop the rest."""
-    chosen = project / "architectures" / architecture
-    if not chosen.is_dir():
+    """Move architectures/<shared>/ and architectures/<architecture>/ over the project, then drop the rest."""
+    folders = project / "architectures"
+    if not (folders / architecture).is_dir():
         sys.exit(f"error: architecture: no files for {architecture!r} in this template")
-    for source in sorted(chosen.rglob("*")):
-        if source.is_file():
-            target = project / source.relative_to(chosen)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.move(source, target)
-    shutil.rmtree(project / "architectures")
+    for chosen in [folders / name for name in [*SHARED.get(architecture, []), architecture]]:
+        for source in sorted(chosen.rglob("*")):
+            if source.is_file():
+                target = project / source.relative_to(chosen)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.move(source, target)
+    shutil.rmtree(folders)
 
 
 def check_sources(project: Path) -> None:

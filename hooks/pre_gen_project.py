@@ -82,7 +82,8 @@ def problems() -> list[str]:
     found += identifier_problems("package_name", ANSWERS.get("package_name"))
     if ANSWERS.get("license") not in LICENSES:
         found.append(f"license: got {ANSWERS.get('license')!r}; expected one of {', '.join(LICENSES)}")
-    available = sorted(p.name for p in template_file("*project_slug*").glob("architectures/*") if p.is_dir())
+    # Folders starting with "_" hold files that several architectures share; they are no choice.
+    available = sorted(p.name for p in template_file("*project_slug*").glob("architectures/[!_]*") if p.is_dir())
     if ANSWERS.get("architecture") not in available:
         found.append(f"architecture: got {ANSWERS.get('architecture')!r}; expected one of {', '.join(available)}")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import runpy
 import signal
 import subprocess
 import sys
@@ -21,6 +22,12 @@ SMOKE = ["data.source=synthetic", "data.synthetic_examples=256", "training.epoch
          "training.batch_size=32", "training.early_stopping_patience=0"]
 
 
+def small_model(project: Path) -> list[str]:
+    """The project's own settings for a model small enough to test (src/<package>/tests/quick.py)."""
+    (quick,) = project.glob("src/*/tests/quick.py")
+    return runpy.run_path(str(quick))["MODEL_OVERRIDES"]
+
+
 @pytest.mark.parametrize("architecture", ARCHITECTURES)
 def test_generated_project_passes_its_own_tests(bake, architecture):
     project = bake(architecture=architecture)
@@ -32,7 +39,7 @@ def test_generated_project_passes_its_own_tests(bake, architecture):
 @pytest.mark.parametrize("architecture", ARCHITECTURES)
 def test_train_py_runs_end_to_end_and_writes_every_artifact(bake, architecture):
     project = bake(architecture=architecture)
-    result = run([sys.executable, "train.py", *SMOKE], cwd=project)
+    result = run([sys.executable, "train.py", *SMOKE, *small_model(project)], cwd=project)
     assert result.returncode == 0, result.stderr[-4000:]
     (run_dir,) = (project / "runs").iterdir()
     assert run_dir.name.endswith(f"-{architecture}")
@@ -58,7 +65,7 @@ def test_a_run_killed_with_sigkill_resumes_at_the_next_epoch(bake, architecture)
     epochs = 6
     args = [sys.executable, "train.py", "--run-dir", str(run_dir), "data.source=synthetic",
             "data.synthetic_examples=3000", f"training.epochs={epochs}", "training.batch_size=32",
-            "training.early_stopping_patience=0", "training.jit_compile=false"]
+            "training.early_stopping_patience=0", "training.jit_compile=false", *small_model(project)]
     process = subprocess.Popen(args, cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                env={**os.environ, **QUIET_TF})
     deadline = time.monotonic() + 300

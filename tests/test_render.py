@@ -14,9 +14,14 @@ from .conftest import ARCHITECTURES, BIN, TEMPLATE
 COMMON_FILES = {"README.md", "pyproject.toml", "config.yaml", "train.py"}
 PACKAGE_FILES = {"__init__.py", "cli.py", "config.py", "data_sources.py", "evaluation.py", "plots.py", "shapes.py",
                  "training.py", "schema.py", "architecture.py", "data.py", "model.py", "tests/__init__.py",
-                 "tests/conftest.py", "tests/test_cli.py", "tests/test_config.py", "tests/test_training.py",
-                 "tests/test_model.py", "tests/test_data.py"}
-EXTRA_PACKAGE_FILES: dict[str, set[str]] = {"mnist_mlp": set()}
+                 "tests/conftest.py", "tests/quick.py", "tests/test_cli.py", "tests/test_config.py",
+                 "tests/test_training.py", "tests/test_model.py", "tests/test_data.py", "tests/test_predict.py"}
+MNIST_FILES = {"data_fields.py"}
+EXTRA_PACKAGE_FILES: dict[str, set[str]] = {
+    "mnist_mlp": MNIST_FILES,
+    "lenet5": MNIST_FILES | {"layers.py"},
+    "alexnet": {"layers.py", "tests/test_layers.py"},
+}
 
 OPTIONS = list(itertools.product(ARCHITECTURES, ["adam", "sgd", "momentum", "adagrad", "rmsprop"],
                                  ["auto", "none", "mirrored", "multi_worker"]))

@@ -4,7 +4,7 @@
     python train.py --resume runs/<run>          continue an interrupted run where it stopped
     python train.py --run-dir DIR [key=value]    train into DIR instead of a new runs/<time>-<name>/
     python train.py evaluate runs/<run>          score the saved model on the test split
-    python train.py predict runs/<run> FILE...   classify PNG or NPY images
+    python train.py predict runs/<run> FILE...   classify image files (PNG, JPEG, NPY...)
     python train.py explain [key=value ...]      the layer table: shapes, parameters and why
 
 A mistake in a setting, a file or a flag ends the command with one line per problem on stderr
@@ -41,7 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     predict = commands.add_parser("predict", help="classify image files with a saved run")
     predict.add_argument("run_dir", type=Path)
-    predict.add_argument("files", nargs="+", type=Path, metavar="FILE", help=".png or .npy images")
+    predict.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                         help="image files (.png, .npy; JPEG too where the data is photos)")
     predict.add_argument("--top", type=int, default=3, help="how many classes to list per file (default 3)")
 
     explain = commands.add_parser("explain", help="print the layer table for a config")
@@ -101,18 +102,20 @@ def _evaluate(args) -> int:
 
 def _predict(args) -> int:
     schema.load(_run_config(args.run_dir))
+    class_names = _run_metrics(args.run_dir)["class_names"]
     import keras
     import numpy as np
 
-    from .data import CLASS_NAMES, read_image
+    from .data import read_image
 
-    images = np.stack([read_image(path) for path in args.files])
     model = keras.models.load_model(_run_model(args.run_dir))
+    # Files are read at the size the saved model takes, whatever size they come in.
+    images = np.stack([read_image(path, tuple(model.input_shape[1:])) for path in args.files])
     probabilities = np.asarray(model.predict(images, verbose=0))
     for path, row in zip(args.files, probabilities, strict=True):
         best = np.argsort(row)[::-1][: max(1, args.top)]
-        ranked = {CLASS_NAMES[i]: round(float(row[i]), 4) for i in best}
-        print(json.dumps({"file": str(path), "class": CLASS_NAMES[best[0]], "probabilities": ranked}))
+        ranked = {class_names[i]: round(float(row[i]), 4) for i in best}
+        print(json.dumps({"file": str(path), "class": class_names[best[0]], "probabilities": ranked}))
     return 0
 
 
@@ -123,6 +126,8 @@ def _explain(args) -> int:
 
     rows = architecture.layer_plan(cfg)
     print(format_table(rows))
+    for line in architecture.notes(cfg):
+        print(line)
     from .model import build_model
 
     counted = build_model(cfg).count_params()
@@ -136,6 +141,14 @@ def _run_config(run_dir: Path) -> Path:
     if not path.is_file():
         raise ConfigError([f"{run_dir}: not a run directory (no config.yaml in it)"])
     return path
+
+
+def _run_metrics(run_dir: Path) -> dict:
+    path = run_dir / "metrics.json"
+    if not path.is_file():
+        raise ConfigError([f"{run_dir}: has no metrics.json; the run has not finished (resume it with "
+                           f"python train.py --resume {run_dir})"])
+    return json.loads(path.read_text())
 
 
 def _run_model(run_dir: Path) -> Path:

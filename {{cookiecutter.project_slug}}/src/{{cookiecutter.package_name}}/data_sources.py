@@ -7,6 +7,7 @@ from __future__ import annotations
 import socket
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import tensorflow as tf
@@ -85,6 +86,17 @@ def load_tfds(name: str, splits: list[str], data_dir: str | None) -> list[tf.dat
         raise DataError(f"data.source=tfds: dataset {name!r} is not in {where} and the network is unreachable; "
                         f"download it once on a connected machine, or set data.source to npz, synthetic or auto")
     return tfds.load(name, split=splits, data_dir=data_dir, download=True, as_supervised=True)
+
+
+def real_or_synthetic(load_real: Callable[[], Datasets], load_synthetic: Callable[[], Datasets]) -> Datasets:
+    """The `auto` source: the real data if it can be had, else synthetic data, announced and recorded."""
+    try:
+        return load_real()
+    except DataError as error:
+        announce_fallback(str(error))
+        datasets = load_synthetic()
+        datasets.fallback_reason = str(error)
+        return datasets
 
 
 def announce_fallback(reason: str) -> None:

@@ -29,6 +29,11 @@ def conv_output_size(size: int, kernel: int, stride: int = 1, padding: int = 0) 
     return out
 
 
+def size_rule(size: int, kernel: int, stride: int = 1, padding: int = 0) -> str:
+    """The arithmetic of `conv_output_size` written out, for the layer table's "why" column."""
+    return f"({size} - {kernel} + 2x{padding}) / {stride} + 1 = {conv_output_size(size, kernel, stride, padding)}"
+
+
 def dense_params(inputs: int, units: int, bias: bool = True) -> int:
     """A fully connected layer: one weight per input per unit, plus one bias per unit."""
     return inputs * units + (units if bias else 0)
@@ -37,6 +42,14 @@ def dense_params(inputs: int, units: int, bias: bool = True) -> int:
 def conv_params(in_channels: int, filters: int, kernel: int, groups: int = 1, bias: bool = True) -> int:
     """A convolution: F x F x (C_in / groups) weights per filter, plus one bias per filter."""
     return kernel * kernel * (in_channels // groups) * filters + (filters if bias else 0)
+
+
+def multiply_adds(row: LayerRow) -> int:
+    """Multiply-adds one example costs in a dense or conv layer: every weight (not bias) once per output position."""
+    if not row.params:
+        return 0
+    positions = prod(row.output_shape[:-1])
+    return (row.params - row.output_shape[-1]) * positions
 
 
 def flat_size(shape: tuple[int, ...]) -> int:

@@ -182,6 +182,7 @@ def train(cfg: dict, run_dir: Path, verbose: int | str = "auto") -> dict:
     metrics = {
         "architecture": ARCHITECTURE,
         "data": datasets.describe(),
+        "class_names": datasets.class_names,  # what each output means, for `predict`
         "strategy": {"name": type(strategy).__name__, "replicas": replicas, "global_batch_size": global_batch},
         "jit_compile": bool(model.jit_compile),  # what Keras used: it turns XLA off for layers that cannot compile
         "parameters": model.count_params(),

@@ -9,14 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from .. import schema
+from .. import cli, schema
+from .quick import MODEL_OVERRIDES
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 CONFIG_PATH = PROJECT_ROOT / "config.yaml"
 
-# A run small enough for a test: synthetic data, a few short epochs, nothing written outside tmp.
+# A run small enough for a test: synthetic data, a few short epochs, a small model, nothing written outside tmp.
 QUICK = ["data.source=synthetic", "data.synthetic_examples=512", "training.epochs=2", "training.batch_size=64",
-         "training.early_stopping_patience=0", "training.jit_compile=false"]
+         "training.early_stopping_patience=0", "training.jit_compile=false", *MODEL_OVERRIDES]
 
 
 @pytest.fixture
@@ -27,6 +28,15 @@ def quick_config(tmp_path):
         return schema.load(CONFIG_PATH, [*QUICK, f"run.runs_dir={tmp_path / 'runs'}", *overrides])
 
     return load
+
+
+@pytest.fixture(scope="module")
+def finished_run(tmp_path_factory):
+    """A QUICK run trained through the command line, shared by the tests of one module."""
+    runs = tmp_path_factory.mktemp("runs")
+    assert cli.main(["train", "--config", str(CONFIG_PATH), *QUICK, f"run.runs_dir={runs}"]) == 0
+    (run_dir,) = runs.iterdir()
+    return run_dir
 
 
 def run_project(*args: str, cwd: Path = PROJECT_ROOT, env: dict | None = None, timeout: int = 600):

@@ -13,6 +13,7 @@ import pytest
 
 from .. import data_sources, plots, schema, training
 from .conftest import PROJECT_ROOT, run_project
+from .quick import MODEL_OVERRIDES
 
 ARTIFACTS = {"config.yaml", "model.keras", "history.csv", "metrics.json", "training_curves.png",
              "confusion_matrix.png", "logs", "checkpoints"}
@@ -83,12 +84,13 @@ def test_mirrored_strategy_over_two_logical_cpus(tmp_path):
     result = run_project("data.source=synthetic", "data.synthetic_examples=1024", "training.epochs=3",
                          "training.batch_size=32", "training.early_stopping_patience=0",
                          "distribute.strategy=mirrored", "distribute.cpu_replicas=2",
-                         f"run.runs_dir={tmp_path}")
+                         f"run.runs_dir={tmp_path}", *MODEL_OVERRIDES)
     assert result.returncode == 0, result.stderr[-3000:]
     (run_dir,) = tmp_path.iterdir()
     metrics = json.loads((run_dir / "metrics.json").read_text())
     assert metrics["strategy"] == {"name": "MirroredStrategy", "replicas": 2, "global_batch_size": 64}
-    assert metrics["test"]["examples"] == 204, "every test example is scored, even the uneven last batch"
+    # The synthetic source makes a fifth as many test images: 204, not a multiple of the global batch.
+    assert metrics["test"]["examples"] == 1024 // 5, "every test example is scored, even the uneven last batch"
     losses = plots.read_history(run_dir / "history.csv")["loss"]
     assert losses[-1] < losses[0]
 
@@ -99,7 +101,8 @@ def test_multi_worker_two_processes(tmp_path):
     ports = [_free_port(), _free_port()]
     workers = [f"127.0.0.1:{port}" for port in ports]
     args = ["data.source=synthetic", "data.synthetic_examples=1024", "training.epochs=3", "training.batch_size=32",
-            "training.early_stopping_patience=0", "distribute.strategy=multi_worker", f"run.runs_dir={tmp_path}"]
+            "training.early_stopping_patience=0", "distribute.strategy=multi_worker", f"run.runs_dir={tmp_path}",
+            *MODEL_OVERRIDES]
     run_dir = tmp_path / "shared-run"
     processes = []
     for index in range(2):

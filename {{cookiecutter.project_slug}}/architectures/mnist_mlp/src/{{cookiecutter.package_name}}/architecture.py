@@ -7,7 +7,7 @@ per digit and turns scores into probabilities with softmax.
 
 from __future__ import annotations
 
-from .shapes import LayerRow, dense_params, flat_size
+from .shapes import LayerRow, dense_params, flat_size, multiply_adds
 
 IMAGE_SHAPE = (28, 28, 1)
 NUM_CLASSES = 10
@@ -32,3 +32,9 @@ def layer_plan(cfg: dict) -> list[LayerRow]:
     rows.append(LayerRow("output (softmax)", (NUM_CLASSES,), dense_params(width, NUM_CLASSES),
                          f"({width} + 1) x {NUM_CLASSES}"))
     return rows
+
+
+def notes(cfg: dict) -> list[str]:
+    """Lines `explain` prints under the table."""
+    work = sum(multiply_adds(row) for row in layer_plan(cfg))
+    return [f"one image costs {work:,} multiply-adds forward: one per weight (biases are additions)"]

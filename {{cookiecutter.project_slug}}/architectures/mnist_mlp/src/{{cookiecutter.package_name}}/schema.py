@@ -11,6 +11,7 @@ from pathlib import Path
 
 from . import config
 from .config import COMMON_FIELDS, Field
+from .data_fields import DATA_FIELDS, check_data
 
 ARCHITECTURE = "mnist_mlp"
 
@@ -20,13 +21,7 @@ ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "softsign", "softplus", 
 FIELDS: dict[str, Field] = {
     "architecture": Field("choice", "which network this project trains", choices=(ARCHITECTURE,)),
     **COMMON_FIELDS,
-    "data.source": Field("choice", "where the digits come from", choices=("tfds", "npz", "synthetic", "auto")),
-    "data.tfds_name": Field("choice", "tensorflow-datasets name", choices=("mnist", "fashion_mnist")),
-    "data.data_dir": Field("str", "tensorflow-datasets folder (null = ~/tensorflow_datasets)", optional=True),
-    "data.npz_path": Field("str", "file in Keras's mnist.npz layout", optional=True),
-    "data.validation_split": Field("float", "share of the training set held out", minimum=0.0, maximum=0.5),
-    "data.synthetic_examples": Field("int", "size of the synthetic training set", minimum=16, maximum=10_000_000),
-    "data.shuffle_buffer": Field("int", "examples mixed at a time when shuffling", minimum=1),
+    **DATA_FIELDS,
     "model.augment_shift": Field("float", "random shift while training, as a share of the image size",
                                  minimum=0.0, maximum=0.5),
     "model.hidden_units": Field("int_list", "width of each hidden layer", minimum=1, maximum=65_536),
@@ -41,11 +36,7 @@ FIELDS: dict[str, Field] = {
 def check(cfg: dict) -> Iterable[str]:
     """Combinations of values that are each allowed alone but not together."""
     yield from config.check_common(cfg)
-    data = cfg["data"]
-    if data["source"] == "npz" and data["npz_path"] is None:
-        yield "data.npz_path: got null; data.source=npz needs the path of a file with x_train, y_train, x_test, y_test"
-    if data["source"] == "npz" and data["npz_path"] is not None and not Path(data["npz_path"]).expanduser().is_file():
-        yield f"data.npz_path: got {data['npz_path']!r}; no such file"
+    yield from check_data(cfg)
 
 
 def load(path: str | Path = "config.yaml", overrides: Iterable[str] = ()) -> dict:

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from .. import architecture, schema
+from ..config import ConfigError
 from ..model import build_model
 from ..shapes import total_params
 from .conftest import CONFIG_PATH
@@ -68,3 +69,21 @@ def test_saved_model_round_trip(tmp_path):
     model.save(tmp_path / "model.keras")
     restored = keras.models.load_model(tmp_path / "model.keras")
     np.testing.assert_allclose(restored.predict(images, verbose=0), model.predict(images, verbose=0), rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ("model.dropout=1", "model.dropout: got 1; expected a number from 0 to below 1"),
+        ("model.activation=rleu", "model.activation: got 'rleu'; expected one of sigmoid, tanh, relu, leaky_relu, "
+                                  "softsign, softplus, elu (did you mean relu?)"),
+        ("model.hidden_units=[]", "model.hidden_units: got []; expected a list of integers from 1 to 65536 "
+                                  "(1 to 32 items)"),
+        ("model.hidden_units=[64, -1]",
+         "model.hidden_units: got [64, -1]; expected a list of integers from 1 to 65536"),
+    ],
+)
+def test_bad_model_settings_name_field_value_and_what_is_allowed(override, message):
+    with pytest.raises(ConfigError) as caught:
+        schema.load(CONFIG_PATH, [override])
+    assert caught.value.problems == [message]

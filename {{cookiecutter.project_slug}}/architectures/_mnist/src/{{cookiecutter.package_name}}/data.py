@@ -6,13 +6,14 @@ labels 0-9; the model scales the pixels itself.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import tensorflow as tf
 
 from .architecture import IMAGE_SHAPE, NUM_CLASSES
-from .data_sources import DataError, Datasets, announce_fallback, load_tfds, pipeline
+from .data_sources import DataError, Datasets, load_tfds, pipeline, real_or_synthetic
 
 CLASS_NAMES = [str(digit) for digit in range(NUM_CLASSES)]
 NPZ_KEYS = ("x_train", "y_train", "x_test", "y_test")
@@ -24,21 +25,15 @@ def load_datasets(cfg: dict, batch_size: int, even_batches: bool = False) -> Dat
     even_batches: every training and validation batch is full (needed with several replicas).
     """
     source = cfg["data"]["source"]
-    if source == "tfds":
-        return _from_tfds(cfg, batch_size, even_batches)
+    real = partial(_from_tfds, cfg, batch_size, even_batches)
+
+    def synthetic() -> Datasets:
+        digits = synthetic_digits(cfg["data"]["synthetic_examples"], cfg["seed"])
+        return _from_arrays(*digits, cfg, batch_size, even_batches, source="synthetic")
+
     if source == "npz":
         return _from_arrays(*read_npz(cfg["data"]["npz_path"]), cfg, batch_size, even_batches, source="npz")
-    if source == "synthetic":
-        return _from_arrays(*synthetic_digits(cfg["data"]["synthetic_examples"], cfg["seed"]), cfg, batch_size,
-                            even_batches, source="synthetic")
-    try:  # auto
-        return _from_tfds(cfg, batch_size, even_batches)
-    except DataError as error:
-        announce_fallback(str(error))
-        datasets = _from_arrays(*synthetic_digits(cfg["data"]["synthetic_examples"], cfg["seed"]), cfg, batch_size,
-                                even_batches, source="synthetic")
-        datasets.fallback_reason = str(error)
-        return datasets
+    return {"tfds": real, "synthetic": synthetic}.get(source, partial(real_or_synthetic, real, synthetic))()
 
 
 def _from_tfds(cfg: dict, batch_size: int, even_batches: bool) -> Datasets:
@@ -136,8 +131,8 @@ def synthetic_digits(num_train: int, seed: int) -> tuple[np.ndarray, ...]:
     return (*draw(num_train), *draw(max(num_train // 5, 1)))
 
 
-def read_image(path: str | Path) -> np.ndarray:
-    """A PNG or NPY file as a (28, 28, 1) array of grey levels 0-255, ready for the model.
+def read_image(path: str | Path, shape: tuple[int, ...] = IMAGE_SHAPE) -> np.ndarray:
+    """A PNG or NPY file as an array of `shape` (28, 28, 1) of grey levels 0-255, ready for the model.
 
     Colour images are turned grey and other sizes resized. MNIST digits are light on dark: a
     dark digit on white paper should be inverted first.
@@ -166,6 +161,6 @@ def read_image(path: str | Path) -> np.ndarray:
     image = tf.convert_to_tensor(image[..., :3] if image.shape[-1] in (3, 4) else image[..., :1], tf.float32)
     if image.shape[-1] == 3:
         image = tf.image.rgb_to_grayscale(image)
-    if tuple(image.shape[:2]) != IMAGE_SHAPE[:2]:
-        image = tf.image.resize(image, IMAGE_SHAPE[:2], antialias=True)
+    if tuple(image.shape[:2]) != tuple(shape[:2]):
+        image = tf.image.resize(image, shape[:2], antialias=True)
     return image.numpy()

@@ -7,8 +7,11 @@ import pytest
 import tensorflow as tf
 import tensorflow_datasets as tfds
 
+from .. import schema
+from ..config import ConfigError
 from ..data import load_datasets, read_image, read_npz, synthetic_digits
 from ..data_sources import DataError
+from .conftest import CONFIG_PATH
 
 
 def write_npz(path, n_train=60, n_test=20, **replace):
@@ -60,6 +63,15 @@ def test_npz_source_holds_out_a_validation_share(quick_config, tmp_path):
 def test_npz_problems_are_named(tmp_path, replace, message):
     with pytest.raises(DataError, match=message):
         read_npz(write_npz(tmp_path / "bad.npz", **replace))
+
+
+def test_npz_source_needs_a_path_that_exists(tmp_path):
+    with pytest.raises(ConfigError) as caught:
+        schema.load(CONFIG_PATH, ["data.source=npz"])
+    assert caught.value.problems == [
+        "data.npz_path: got null; data.source=npz needs the path of a file with x_train, y_train, x_test, y_test"]
+    with pytest.raises(ConfigError, match="data.npz_path: got '.*absent.npz'; no such file"):
+        schema.load(CONFIG_PATH, ["data.source=npz", f"data.npz_path={tmp_path / 'absent.npz'}"])
 
 
 def test_a_file_that_is_not_npz(tmp_path):

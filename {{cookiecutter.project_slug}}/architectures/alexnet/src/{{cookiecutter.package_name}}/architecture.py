@@ -1,0 +1,78 @@
+"""AlexNet on paper: every layer's output size, parameters and cost, from the settings alone.
+
+Each spatial size follows from the one before by (W - F + 2P) / S + 1. With two towers, conv2,
+conv4 and conv5 are grouped convolutions: each filter sees only the maps of its own tower (half
+of them), which is how the paper split the network over two GPUs; conv3 and the dense layers see
+both towers.
+"""
+
+from __future__ import annotations
+
+from .shapes import LayerRow, conv_output_size, conv_params, dense_params, multiply_adds, size_rule, total_params
+
+CHANNELS = 3
+# (name, kernel, stride, padding, grouped when towers=2) for conv1..conv5, as in the paper.
+CONVOLUTIONS = (("conv1", 11, 4, 0, False), ("conv2", 5, 1, 2, True), ("conv3", 3, 1, 1, False),
+                ("conv4", 3, 1, 1, True), ("conv5", 3, 1, 1, True))
+POOL, POOL_STRIDE = 3, 2  # overlapping pooling: windows of 3 every 2 pixels
+POOLED_AFTER = {"conv1": "pool1", "conv2": "pool2", "conv5": "pool5"}
+NORMALIZED_AFTER = {"pool1": "lrn1", "pool2": "lrn2"}
+
+
+def layer_plan(cfg: dict) -> list[LayerRow]:
+    model = cfg["model"]
+    towers, crop = model["towers"], model["crop_size"]
+    side, maps = crop, CHANNELS
+    rows = [LayerRow("input", (model["input_size"], model["input_size"], CHANNELS), 0,
+                     f"photos resized to {model['input_size']}x{model['input_size']}"),
+            LayerRow("crop", (crop, crop, CHANNELS), 0, "random crop while training, the centre when testing")]
+    if model["flip"]:
+        rows.append(LayerRow("flip", (crop, crop, CHANNELS), 0, "random left-right flip (training only)"))
+    for (name, kernel, stride, padding, grouped), filters in zip(CONVOLUTIONS, model["conv_filters"], strict=True):
+        groups = towers if grouped else 1
+        rule = size_rule(side, kernel, stride, padding)
+        if groups > 1:
+            rule += f"; each filter sees its tower's {maps // groups} of {maps} maps"
+        side = conv_output_size(side, kernel, stride, padding)
+        rows.append(LayerRow(f"{name} {kernel}x{kernel}/{stride} relu", (side, side, filters),
+                             conv_params(maps, filters, kernel, groups), rule))
+        maps = filters
+        if name in POOLED_AFTER:
+            pool = POOLED_AFTER[name]
+            rule = size_rule(side, POOL, POOL_STRIDE)
+            side = conv_output_size(side, POOL, POOL_STRIDE)
+            rows.append(LayerRow(f"{pool} max 3x3/2", (side, side, maps), 0, rule))
+            if pool in NORMALIZED_AFTER:
+                lrn = model["lrn"]
+                rows.append(LayerRow(NORMALIZED_AFTER[pool], (side, side, maps), 0,
+                                     f"n={lrn['depth']} k={lrn['k']:g} alpha={lrn['alpha']:g} beta={lrn['beta']:g}"
+                                     + (" within each tower" if towers > 1 else "")))
+    width = side * side * maps
+    rows.append(LayerRow("flatten", (width,), 0, f"{side} x {side} x {maps}"))
+    for index, units in enumerate(model["dense_units"], start=6):
+        rows.append(LayerRow(f"fc{index} relu", (units,), dense_params(width, units), f"({width} + 1) x {units}"))
+        if model["dropout"] > 0:
+            rows.append(LayerRow(f"dropout{index}", (units,), 0, f"drops {model['dropout']:.0%} while training"))
+        width = units
+    classes = model["num_classes"]
+    rows.append(LayerRow("output (softmax)", (classes,), dense_params(width, classes), f"({width} + 1) x {classes}"))
+    return rows
+
+
+def forward_flops(cfg: dict) -> int:
+    """Floating-point operations of one image's forward pass: 2 per multiply-add (conv and dense layers).
+
+    A training step costs about three times as much: the backward pass computes gradients for
+    both the inputs and the weights of every layer.
+    """
+    return 2 * sum(multiply_adds(row) for row in layer_plan(cfg))
+
+
+def notes(cfg: dict) -> list[str]:
+    """Lines `explain` prints under the table."""
+    towers = {count: total_params(layer_plan({**cfg, "model": {**cfg["model"], "towers": count}})) for count in (1, 2)}
+    return [
+        f"parameters with model.towers=1: {towers[1]:,}; with model.towers=2: {towers[2]:,} "
+        f"(for {cfg['model']['num_classes']} classes; the paper's 1000 give 62,378,344 and 60,965,224)",
+        f"one image costs {forward_flops(cfg) / 1e9:.2f} GFLOP forward, about three times that to train",
+    ]

@@ -1,0 +1,213 @@
+"""Photos as tf.data pipelines: your own image folders, a tensorflow-datasets image set, or synthetic.
+
+Every source yields (image, label) pairs: uint8 RGB images of input_size x input_size (photos are
+cut to a square around their centre, then resized) and integer labels 0 .. num_classes - 1. The
+random crops, flips and the scaling of pixel values happen inside the model, so the saved model
+does the same to a photo at prediction time as it did in training.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from functools import partial
+from pathlib import Path
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from .data_sources import DataError, Datasets, load_tfds, pipeline, real_or_synthetic
+
+# The file types keras.utils.image_dataset_from_directory reads; it ignores all others.
+IMAGE_EXTENSIONS = (".jpeg", ".jpg", ".png", ".bmp", ".gif")
+
+
+def load_datasets(cfg: dict, batch_size: int, even_batches: bool = False) -> Datasets:
+    """The train / validation / test pipelines named by `data.source`, batched by `batch_size`.
+
+    even_batches: every training and validation batch is full (needed with several replicas).
+    """
+    source = cfg["data"]["source"]
+    real = partial(_from_tfds, cfg, batch_size, even_batches)
+    synthetic = partial(_from_synthetic, cfg, batch_size, even_batches)
+    if source == "folder":
+        return _from_folders(cfg, batch_size, even_batches)
+    return {"tfds": real, "synthetic": synthetic}.get(source, partial(real_or_synthetic, real, synthetic))()
+
+
+def scan_folder(setting: str, folder: str) -> list[str]:
+    """The class names of an image folder, after checking every file Keras would read.
+
+    Keras stops with a TensorFlow error deep inside training at the first file it cannot decode,
+    so each image is decoded once here and every problem is reported by name before training.
+    """
+    root = Path(folder).expanduser()
+    if not root.is_dir():
+        raise DataError(f"{setting}={folder!r}: no such folder")
+    classes = sorted(path.name for path in root.iterdir() if path.is_dir() and not path.name.startswith("."))
+    if not classes:
+        loose = sum(1 for path in root.iterdir() if path.is_file())
+        raise DataError(f"{setting}={folder!r}: no class sub-folders (found {loose} files directly in it); expected "
+                        f"{folder}/<class name>/<images>, one sub-folder per class")
+    unreadable, skipped = [], Counter()
+    for name in classes:
+        files = sorted(path for path in (root / name).rglob("*") if path.is_file())
+        images = [path for path in files if path.suffix.lower() in IMAGE_EXTENSIONS]
+        skipped.update(path.suffix.lower() or path.name for path in files if path not in images)
+        if not images:
+            raise DataError(f"{setting}={folder!r}: class folder {name!r} has no images "
+                            f"({', '.join(IMAGE_EXTENSIONS)}); add some or remove the folder")
+        for path in images:
+            try:
+                tf.io.decode_image(tf.io.read_file(str(path)), channels=3, expand_animations=False)
+            except tf.errors.OpError:
+                unreadable.append(path)
+    if unreadable:
+        shown = ", ".join(str(path) for path in unreadable[:3]) + (" ..." if len(unreadable) > 3 else "")
+        raise DataError(f"{setting}={folder!r}: {len(unreadable)} files cannot be read as images ({shown}); "
+                        f"remove or replace them")
+    if skipped:
+        print(f"note: {setting}: skipped {sum(skipped.values())} files that are not images "
+              f"({', '.join(sorted(skipped))})", file=sys.stderr)
+    return classes
+
+
+def _check_class_count(setting: str, where: str, classes: list[str], cfg: dict) -> None:
+    wanted = cfg["model"]["num_classes"]
+    if len(classes) != wanted:
+        shown = ", ".join(classes[:10]) + (" ..." if len(classes) > 10 else "")
+        raise DataError(f"{setting}={where!r}: found {len(classes)} classes ({shown}) but model.num_classes is "
+                        f"{wanted}; set model.num_classes={len(classes)}")
+
+
+def _as_uint8(images, labels):
+    return tf.cast(tf.clip_by_value(tf.round(images), 0, 255), tf.uint8), tf.cast(labels, tf.int64)
+
+
+def _from_folders(cfg: dict, batch_size: int, even_batches: bool) -> Datasets:
+    data, size = cfg["data"], cfg["model"]["input_size"]
+    classes = scan_folder("data.train_dir", data["train_dir"])
+    _check_class_count("data.train_dir", data["train_dir"], classes, cfg)
+    test_classes = scan_folder("data.test_dir", data["test_dir"])
+    if test_classes != classes:
+        raise DataError(f"data.test_dir={data['test_dir']!r}: classes {', '.join(test_classes)} differ from "
+                        f"data.train_dir's {', '.join(classes)}; both need the same class sub-folders")
+
+    def read(folder: str, **options) -> tf.data.Dataset:
+        return keras.utils.image_dataset_from_directory(
+            Path(folder).expanduser(), labels="inferred", label_mode="int", color_mode="rgb", batch_size=None,
+            image_size=(size, size), crop_to_aspect_ratio=True, seed=cfg["seed"], **options)
+
+    if data["validation_split"]:
+        train, validation = read(data["train_dir"], validation_split=data["validation_split"], subset="both")
+        validation = pipeline(validation.map(_as_uint8), batch_size, drop_remainder=even_batches)
+    else:
+        train, validation = read(data["train_dir"]), None
+    num_train = int(train.cardinality())
+    return Datasets(
+        train=pipeline(train.map(_as_uint8), batch_size, shuffle_buffer=min(data["shuffle_buffer"], num_train),
+                       seed=cfg["seed"], drop_remainder=even_batches),
+        validation=validation,
+        test=pipeline(read(data["test_dir"], shuffle=False).map(_as_uint8), batch_size),
+        source="folder",
+        class_names=classes,
+        num_train=num_train,
+    )
+
+
+def _from_tfds(cfg: dict, batch_size: int, even_batches: bool) -> Datasets:
+    import tensorflow_datasets as tfds
+
+    data, size = cfg["data"], cfg["model"]["input_size"]
+    roles = [role for role in ("train", "validation", "test") if data["tfds_splits"][role] is not None]
+    loaded = dict(zip(roles, load_tfds(data["tfds_name"], [data["tfds_splits"][r] for r in roles], data["data_dir"]),
+                      strict=True))
+    classes = list(tfds.builder(data["tfds_name"], data_dir=data["data_dir"]).info.features["label"].names)
+    _check_class_count("data.tfds_name", data["tfds_name"], classes, cfg)
+    resize = keras.layers.Resizing(size, size, crop_to_aspect_ratio=True)
+
+    def prepare(image, label):
+        image = tf.image.grayscale_to_rgb(image) if image.shape[-1] == 1 else image
+        return _as_uint8(resize(tf.cast(image, tf.float32)), label)
+
+    def batched(role: str, **options) -> tf.data.Dataset | None:
+        if role not in loaded:
+            return None
+        return pipeline(loaded[role].map(prepare, num_parallel_calls=tf.data.AUTOTUNE), batch_size, **options)
+
+    return Datasets(
+        train=batched("train", shuffle_buffer=data["shuffle_buffer"], seed=cfg["seed"], drop_remainder=even_batches),
+        validation=batched("validation", drop_remainder=even_batches),
+        test=batched("test"),
+        source=f"tfds:{data['tfds_name']}",
+        class_names=classes,
+    )
+
+
+def synthetic_images(num_train: int, size: int, num_classes: int, seed: int) -> tuple[np.ndarray, ...]:
+    """Learnable stand-in photos: each class a fixed, blocky random colour pattern plus noise.
+
+    The right shapes and types, the same for the same seed, and easy enough that a short run shows
+    the loss falling: for smoke tests and throughput benchmarks without a download.
+    """
+    rng = np.random.default_rng(seed)
+    patterns = rng.integers(0, 256, (num_classes, 4, 4, 3)).astype("float32")
+    patterns = tf.image.resize(patterns, (size, size), method="nearest").numpy()
+
+    def draw(count: int) -> tuple[np.ndarray, np.ndarray]:
+        labels = rng.integers(0, num_classes, count)
+        noise = rng.normal(0, 40, (count, size, size, 3)).astype("float32")
+        return np.clip(patterns[labels] + noise, 0, 255).astype(np.uint8), labels.astype(np.int64)
+
+    return (*draw(num_train), *draw(max(num_train // 5, 1)))
+
+
+def _from_synthetic(cfg: dict, batch_size: int, even_batches: bool) -> Datasets:
+    data, model = cfg["data"], cfg["model"]
+    x_train, y_train, x_test, y_test = synthetic_images(data["synthetic_examples"], model["input_size"],
+                                                        model["num_classes"], cfg["seed"])
+    cut = len(x_train) - int(len(x_train) * data["validation_split"])
+    validation = None
+    if cut < len(x_train):
+        validation = pipeline(tf.data.Dataset.from_tensor_slices((x_train[cut:], y_train[cut:])), batch_size,
+                              drop_remainder=even_batches)
+    return Datasets(
+        train=pipeline(tf.data.Dataset.from_tensor_slices((x_train[:cut], y_train[:cut])), batch_size,
+                       shuffle_buffer=min(data["shuffle_buffer"], cut), seed=cfg["seed"], drop_remainder=even_batches),
+        validation=validation,
+        test=pipeline(tf.data.Dataset.from_tensor_slices((x_test, y_test)), batch_size),
+        source="synthetic",
+        class_names=[f"class_{index}" for index in range(model["num_classes"])],
+        num_train=cut,
+    )
+
+
+def read_image(path: str | Path, shape: tuple[int, ...]) -> np.ndarray:
+    """An image file as a float32 array of `shape` (height, width, 3), 0-255, cut and resized as in training."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"{path}: no such file")
+    suffix = path.suffix.lower()
+    if suffix == ".npy":
+        try:
+            image = np.load(path, allow_pickle=False)
+        except ValueError as error:
+            raise DataError(f"{path}: not a readable .npy file ({error})") from None
+        if image.ndim == 2:
+            image = image[..., np.newaxis]
+        if image.ndim != 3 or image.shape[-1] not in (1, 3, 4):
+            raise DataError(f"{path}: array has shape {image.shape}; expected (height, width) or (height, width, 1, 3 "
+                            f"or 4)")
+        image = tf.convert_to_tensor(image[..., :3] if image.shape[-1] == 4 else image, tf.float32)
+        image = tf.image.grayscale_to_rgb(image) if image.shape[-1] == 1 else image
+    elif suffix in IMAGE_EXTENSIONS:
+        try:
+            image = tf.io.decode_image(tf.io.read_file(str(path)), channels=3, expand_animations=False)
+        except tf.errors.OpError:
+            raise DataError(f"{path}: not a readable image") from None
+    else:
+        raise DataError(f"{path}: unsupported file type {suffix!r}; expected one of "
+                        f"{', '.join((*IMAGE_EXTENSIONS, '.npy'))}")
+    resize = keras.layers.Resizing(shape[0], shape[1], crop_to_aspect_ratio=True)
+    return np.asarray(resize(tf.cast(image, tf.float32)))

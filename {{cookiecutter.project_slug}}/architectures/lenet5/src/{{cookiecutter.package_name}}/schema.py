@@ -1,0 +1,38 @@
+"""The keys of this project's `config.yaml` and the values each may take.
+
+`config.py` does the loading and checking; this module only says what is allowed. Standard
+library + PyYAML only, like `config.py`, because the generation hook imports it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from . import config
+from .config import COMMON_FIELDS, Field
+from .data_fields import DATA_FIELDS, check_data
+
+ARCHITECTURE = "lenet5"
+
+FIELDS: dict[str, Field] = {
+    "architecture": Field("choice", "which network this project trains", choices=(ARCHITECTURE,)),
+    **COMMON_FIELDS,
+    **DATA_FIELDS,
+    "model.variant": Field("choice", "classic: the 1998 paper; modern: ReLU and max-pooling",
+                           choices=("classic", "modern")),
+    "model.augment_shift": Field("float", "random shift while training, as a share of the image size",
+                                 minimum=0.0, maximum=0.5),
+    "model.dropout": Field("float", "share of C5 and F6 units dropped while training", minimum=0.0, maximum=1.0,
+                           below_maximum=True),
+}
+
+
+def check(cfg: dict) -> Iterable[str]:
+    """Combinations of values that are each allowed alone but not together."""
+    yield from config.check_common(cfg)
+    yield from check_data(cfg)
+
+
+def load(path: str | Path = "config.yaml", overrides: Iterable[str] = ()) -> dict:
+    return config.load(path, overrides, FIELDS, check)
