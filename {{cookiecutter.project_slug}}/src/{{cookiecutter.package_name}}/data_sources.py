@@ -4,6 +4,7 @@ and the `auto` source's fallback to synthetic data, which is announced and recor
 
 from __future__ import annotations
 
+import difflib
 import socket
 import sys
 import threading
@@ -81,6 +82,11 @@ def load_tfds(name: str, splits: list[str], data_dir: str | None) -> list[tf.dat
         return tfds.load(name, split=splits, data_dir=data_dir, download=False, as_supervised=True)
     except AssertionError:  # tensorflow-datasets' way of saying "not prepared in data_dir"
         pass
+    except tfds.core.registered.DatasetNotFoundError:
+        known = tfds.list_builders(with_community_datasets=False)
+        hint = difflib.get_close_matches(name, known, n=1)
+        raise DataError(f"data.tfds_name={name!r}: no such tensorflow-datasets set"
+                        + (f" (did you mean {hint[0]}?)" if hint else "")) from None
     where = data_dir or "~/tensorflow_datasets"
     if not network_reachable():
         raise DataError(f"data.source=tfds: dataset {name!r} is not in {where} and the network is unreachable; "

@@ -36,8 +36,8 @@ def load_datasets(cfg: dict, batch_size: int, even_batches: bool = False) -> Dat
     return {"tfds": real, "synthetic": synthetic}.get(source, partial(real_or_synthetic, real, synthetic))()
 
 
-def scan_folder(setting: str, folder: str) -> list[str]:
-    """The class names of an image folder, after checking every file Keras would read.
+def scan_folder(setting: str, folder: str) -> tuple[list[str], int]:
+    """The class names and image count of an image folder, after checking every file Keras would read.
 
     Keras stops with a TensorFlow error deep inside training at the first file it cannot decode,
     so each image is decoded once here and every problem is reported by name before training.
@@ -50,7 +50,7 @@ def scan_folder(setting: str, folder: str) -> list[str]:
         loose = sum(1 for path in root.iterdir() if path.is_file())
         raise DataError(f"{setting}={folder!r}: no class sub-folders (found {loose} files directly in it); expected "
                         f"{folder}/<class name>/<images>, one sub-folder per class")
-    unreadable, skipped = [], Counter()
+    unreadable, skipped, count = [], Counter(), 0
     for name in classes:
         files = sorted(path for path in (root / name).rglob("*") if path.is_file())
         images = [path for path in files if path.suffix.lower() in IMAGE_EXTENSIONS]
@@ -58,6 +58,7 @@ def scan_folder(setting: str, folder: str) -> list[str]:
         if not images:
             raise DataError(f"{setting}={folder!r}: class folder {name!r} has no images "
                             f"({', '.join(IMAGE_EXTENSIONS)}); add some or remove the folder")
+        count += len(images)
         for path in images:
             try:
                 tf.io.decode_image(tf.io.read_file(str(path)), channels=3, expand_animations=False)
@@ -70,7 +71,7 @@ def scan_folder(setting: str, folder: str) -> list[str]:
     if skipped:
         print(f"note: {setting}: skipped {sum(skipped.values())} files that are not images "
               f"({', '.join(sorted(skipped))})", file=sys.stderr)
-    return classes
+    return classes, count
 
 
 def _check_class_count(setting: str, where: str, classes: list[str], cfg: dict) -> None:
@@ -87,9 +88,12 @@ def _as_uint8(images, labels):
 
 def _from_folders(cfg: dict, batch_size: int, even_batches: bool) -> Datasets:
     data, size = cfg["data"], cfg["model"]["input_size"]
-    classes = scan_folder("data.train_dir", data["train_dir"])
+    classes, count = scan_folder("data.train_dir", data["train_dir"])
     _check_class_count("data.train_dir", data["train_dir"], classes, cfg)
-    test_classes = scan_folder("data.test_dir", data["test_dir"])
+    if data["validation_split"] and int(count * data["validation_split"]) == 0:
+        raise DataError(f"data.validation_split={data['validation_split']}: {count} images in "
+                        f"data.train_dir={data['train_dir']!r} leave none to hold out; raise it or set it to 0")
+    test_classes, _ = scan_folder("data.test_dir", data["test_dir"])
     if test_classes != classes:
         raise DataError(f"data.test_dir={data['test_dir']!r}: classes {', '.join(test_classes)} differ from "
                         f"data.train_dir's {', '.join(classes)}; both need the same class sub-folders")

@@ -85,6 +85,13 @@ def test_folder_problems_are_named(tmp_path):
         scan_folder("data.train_dir", str(empty_class))
 
 
+def test_a_validation_share_that_holds_out_nothing(quick_config, tmp_path):
+    cfg = folder_config(quick_config, tmp_path, "data.validation_split=0.01")
+    with pytest.raises(DataError, match=r"data.validation_split=0.01: 20 images in data.train_dir='.*' leave none to "
+                                        r"hold out; raise it or set it to 0"):
+        load_datasets(cfg, 4)
+
+
 def test_unreadable_images_are_listed_before_training(tmp_path):
     root = image_folder(tmp_path / "train", per_class=2)
     (root / "ants" / "broken.jpg").write_bytes(b"\xff\xd8 this is no jpeg")
@@ -109,10 +116,8 @@ def test_real_ants_and_bees_folder_when_present():
     root = next((p for p in candidates if p.is_dir()), None)
     if root is None:
         pytest.skip("no shared/data/images-hymenoptera next to this checkout")
-    assert scan_folder("data.train_dir", str(root / "train")) == ["ants", "bees"]
-    assert scan_folder("data.test_dir", str(root / "val")) == ["ants", "bees"]
-    counts = [sum(1 for _ in (root / split).rglob("*.jpg")) for split in ("train", "val")]
-    assert counts == [242, 153]
+    assert scan_folder("data.train_dir", str(root / "train")) == (["ants", "bees"], 242)
+    assert scan_folder("data.test_dir", str(root / "val")) == (["ants", "bees"], 153)
 
 
 def test_tfds_source_with_mocked_flowers(quick_config):
@@ -123,6 +128,13 @@ def test_tfds_source_with_mocked_flowers(quick_config):
             check_batches(dataset, 4, 5)
     assert datasets.class_names == ["dandelion", "daisy", "tulips", "sunflowers", "roses"]
     assert datasets.source == "tfds:tf_flowers"
+
+
+def test_an_unknown_tfds_name_gets_a_suggestion(quick_config, tmp_path):
+    cfg = quick_config("data.source=tfds", "data.tfds_name=tf_flowerz", f"data.data_dir={tmp_path}")
+    with pytest.raises(DataError, match=r"data.tfds_name='tf_flowerz': no such tensorflow-datasets set \(did you mean "
+                                        r"tf_flowers\?\)"):
+        load_datasets(cfg, 4)
 
 
 def test_tfds_class_count_must_match_the_model(quick_config):
