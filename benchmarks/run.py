@@ -80,6 +80,7 @@ def mnist_family(architecture: str, variant: list[str], rounds: int, epochs: int
     """Throughput against a bare fit and accuracy of one MNIST project (with `variant` overrides) on mnist-5k."""
     project, modules = generate(architecture, workdir)
     schema, data = modules["schema"], modules["data"]
+    label = architecture + "".join(f" {setting.split('=')[1]}" for setting in variant)
     real = ["data.source=npz", f"data.npz_path={MNIST_5K}", *variant]
     timed = [f"training.epochs={epochs}", "training.early_stopping_patience=0", f"run.runs_dir={workdir / 'runs'}"]
     cfg = schema.load(project / "config.yaml", [*real, *timed])
@@ -94,16 +95,16 @@ def mnist_family(architecture: str, variant: list[str], rounds: int, epochs: int
     bare, ours = [], []
     for index in range(rounds):
         bare += bare_fit_throughput(modules, cfg, arrays, epochs)
-        samples, timed_metrics = project_throughput(modules, cfg, workdir / "runs" / f"{architecture}-{index}", cut)
+        samples, timed_metrics = project_throughput(modules, cfg, workdir / "runs" / f"{label}-{index}", cut)
         ours += samples
 
     default = schema.load(project / "config.yaml", [*real, f"run.runs_dir={workdir / 'runs'}"])
     started = time.perf_counter()
-    metrics = modules["training"].train(default, workdir / "runs" / f"{architecture}-accuracy", verbose=0)
+    metrics = modules["training"].train(default, workdir / "runs" / f"{label}-accuracy", verbose=0)
     accuracy_wall = time.perf_counter() - started
     sys.path.remove(str(project / "src"))
     return {
-        "architecture": architecture + "".join(f" {v.split('=')[1]}" for v in variant),
+        "architecture": label,
         "data": "mnist-5k.npz: 4,500 train / 500 validation / 5,000 test",
         "batch_size": cfg["training"]["batch_size"],
         "bare": statistics.median(bare),
@@ -258,7 +259,7 @@ def main() -> None:
         rows = [mnist_family("mnist_mlp", [], args.rounds, args.epochs, workdir),
                 mnist_family("lenet5", ["model.variant=classic"], args.rounds, args.epochs, workdir),
                 mnist_family("lenet5", ["model.variant=modern"], args.rounds, args.epochs, workdir),
-                alexnet(args.rounds, 3, workdir)]
+                alexnet(args.rounds, 4, workdir)]
     write_results(rows, "make benchmark")
     print(RESULTS.read_text())
 

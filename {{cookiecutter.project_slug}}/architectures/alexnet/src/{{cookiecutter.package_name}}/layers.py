@@ -47,17 +47,23 @@ class LocalResponseNormalization(keras.layers.Layer):
             raise ValueError(f"{channels} channels cannot be split into {self.groups} equal groups")
 
     def call(self, inputs):
-        radius = self.depth // 2
-        channels = inputs.shape[-1]
+        # Under mixed precision float16 squares overflow above 256 and bfloat16 rounds k + alpha * sum back
+        # to k, so half-precision inputs are normalized in float32 and only the result is cast back.
+        dtype = keras.backend.standardize_dtype(inputs.dtype)
+        x = ops.cast(inputs, "float32") if dtype in ("float16", "bfloat16") else inputs
+        radius, channels = self.depth // 2, x.shape[-1]
         size = channels // self.groups
-        squares = ops.square(inputs)
+        squares = ops.square(x)
         window_sums = []
         for start in range(0, channels, size):
             # Zero squares beyond the block's edges make the window shrink there, as the formula says.
-            block = ops.pad(squares[..., start:start + size], [[0, 0]] * (len(inputs.shape) - 1) + [[radius, radius]])
+            block = squares if self.groups == 1 else squares[..., start:start + size]
+            block = ops.pad(block, [[0, 0]] * (len(x.shape) - 1) + [[radius, radius]])
             window_sums.append(sum(block[..., offset:offset + size] for offset in range(self.depth)))
         total = window_sums[0] if self.groups == 1 else ops.concatenate(window_sums, axis=-1)
-        return inputs / ops.power(self.k + self.alpha * total, self.beta)
+        # x / base ** beta with the power written as exp(-beta * log(base)): the same number, several times
+        # faster than a general power on CPU. base >= k > 0, so the logarithm is always defined.
+        return ops.cast(x * ops.exp(-self.beta * ops.log(self.k + self.alpha * total)), dtype)
 
     def compute_output_shape(self, input_shape):
         return input_shape

@@ -49,6 +49,9 @@ def test_groups_normalize_each_block_on_its_own():
     layer = LocalResponseNormalization(5, 1.0, 0.5, 0.75, groups=2)
     halves = [paper_lrn(a[..., :6], 5, 1.0, 0.5, 0.75), paper_lrn(a[..., 6:], 5, 1.0, 0.5, 0.75)]
     np.testing.assert_allclose(np.asarray(layer(a)), np.concatenate(halves, axis=-1), rtol=1e-5)
+    one_group = LocalResponseNormalization(5, 1.0, 0.5, 0.75)
+    separately = np.concatenate([np.asarray(one_group(a[..., :6])), np.asarray(one_group(a[..., 6:]))], axis=-1)
+    np.testing.assert_allclose(np.asarray(layer(a)), separately, rtol=1e-6)
     whole = np.asarray(LocalResponseNormalization(5, 1.0, 0.5, 0.75)(a))
     assert not np.allclose(np.asarray(layer(a))[..., 4:8], whole[..., 4:8]), "the blocks meet at channels 5/6"
 
@@ -56,7 +59,8 @@ def test_groups_normalize_each_block_on_its_own():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [({"depth": 4}, "depth: got 4; expected an odd number"), ({"depth": 0}, "depth: got 0"),
-     ({"k": 0.0}, "expected k > 0"), ({"alpha": -1.0}, "alpha >= 0"), ({"groups": 0}, "groups: got 0")],
+     ({"k": 0.0}, "expected k > 0"), ({"alpha": -1.0}, "alpha >= 0"), ({"beta": -0.5}, "beta >= 0"),
+     ({"groups": 0}, "groups: got 0")],
 )
 def test_bad_arguments_are_refused(kwargs, message):
     with pytest.raises(ValueError, match=message):
@@ -75,10 +79,24 @@ def test_shape_and_dtype_are_kept():
     assert LocalResponseNormalization().compute_output_shape((None, 5, 5, 8)) == (None, 5, 5, 8)
 
 
+@pytest.mark.parametrize(("policy", "rtol"), [("mixed_float16", 2e-3), ("mixed_bfloat16", 1e-2)])
+def test_half_precision_stays_finite_and_close_to_float32(policy, rtol):
+    # ReLU outputs above 256 would overflow float16 if squared in float16.
+    a = np.random.default_rng(4).gamma(2.0, 100.0, size=(2, 3, 3, 8)).astype("float32")
+    out = LocalResponseNormalization(5, 2.0, 1e-3, 0.75, dtype=policy)(a)
+    assert out.dtype == policy.removeprefix("mixed_")
+    expected = paper_lrn(a.astype(policy.removeprefix("mixed_")).astype("float32"), 5, 2.0, 1e-3, 0.75)
+    np.testing.assert_allclose(np.asarray(out, dtype="float32"), expected, rtol=rtol)
+
+
 def test_config_round_trip():
     layer = LocalResponseNormalization(3, 1.5, 0.01, 0.5, groups=2, name="norm")
-    clone = LocalResponseNormalization.from_config(layer.get_config())
-    assert clone.get_config() == layer.get_config()
+    config = layer.get_config()
+    assert {key: config[key] for key in ("depth", "k", "alpha", "beta", "groups")} == {
+        "depth": 3, "k": 1.5, "alpha": 0.01, "beta": 0.5, "groups": 2}
+    clone = LocalResponseNormalization.from_config(config)
+    assert clone.get_config() == config
+    assert keras.saving.get_registered_name(LocalResponseNormalization) == "classics>LocalResponseNormalization"
 
 
 def test_survives_model_save_and_load_without_custom_objects(tmp_path):
