@@ -76,6 +76,18 @@ def project_throughput(modules, cfg, run_dir: Path, num_train: int) -> tuple[lis
     return [num_train / s for s in seconds[1:]], metrics
 
 
+def result_row(label: str, data: str, batch: int, bare: list[float], ours: list[float], settings: str,
+               metrics: dict, default: dict, wall: float) -> dict:
+    """One line of RESULTS.md: the throughput samples and the accuracy run's metrics."""
+    return {
+        "architecture": label, "data": data, "batch_size": batch, "settings": settings,
+        "bare": statistics.median(bare), "ours": statistics.median(ours), "bare_all": bare, "ours_all": ours,
+        "accuracy": metrics["test"]["accuracy"], "test_examples": metrics["test"]["examples"],
+        "epochs": metrics["epochs_completed"], "max_epochs": default["training"]["epochs"], "wall": wall,
+        "parameters": metrics["parameters"],
+    }
+
+
 def mnist_family(architecture: str, variant: list[str], rounds: int, epochs: int, workdir: Path) -> dict:
     """Throughput against a bare fit and accuracy of one MNIST project (with `variant` overrides) on mnist-5k."""
     project, modules = generate(architecture, workdir)
@@ -103,23 +115,10 @@ def mnist_family(architecture: str, variant: list[str], rounds: int, epochs: int
     metrics = modules["training"].train(default, workdir / "runs" / f"{label}-accuracy", verbose=0)
     accuracy_wall = time.perf_counter() - started
     sys.path.remove(str(project / "src"))
-    return {
-        "architecture": label,
-        "data": "mnist-5k.npz: 4,500 train / 500 validation / 5,000 test",
-        "batch_size": cfg["training"]["batch_size"],
-        "bare": statistics.median(bare),
-        "ours": statistics.median(ours),
-        "bare_all": bare,
-        "ours_all": ours,
-        "settings": f"XLA used: {timed_metrics['jit_compile']}, tf.data pipeline, "
-                    f"steps_per_execution={cfg['training']['steps_per_execution']}",
-        "accuracy": metrics["test"]["accuracy"],
-        "test_examples": metrics["test"]["examples"],
-        "epochs": metrics["epochs_completed"],
-        "max_epochs": default["training"]["epochs"],
-        "wall": accuracy_wall,
-        "parameters": metrics["parameters"],
-    }
+    settings = (f"XLA used: {timed_metrics['jit_compile']}, tf.data pipeline, "
+                f"steps_per_execution={cfg['training']['steps_per_execution']}")
+    return result_row(label, "mnist-5k.npz: 4,500 train / 500 validation / 5,000 test", cfg["training"]["batch_size"],
+                      bare, ours, settings, metrics, default, accuracy_wall)
 
 
 def matmul_gflops(size: int = 4096, repeats: int = 10) -> float:
@@ -168,22 +167,12 @@ def alexnet(rounds: int, epochs: int, workdir: Path) -> dict:
     metrics = modules["training"].train(default, workdir / "runs" / "alexnet-accuracy", verbose=0)
     accuracy_wall = time.perf_counter() - started
     sys.path.remove(str(project / "src"))
+    described = (f"throughput: synthetic 227x227 ({len(x_train)} train); accuracy: images-hymenoptera "
+                 f"({metrics['data']['num_train']} train / 153 test), {' '.join(ALEXNET_REAL)}")
+    row = result_row("alexnet", described, batch, bare, ours, f"XLA used: {timed_metrics['jit_compile']}, tf.data "
+                     "pipeline", metrics, default, accuracy_wall)
     return {
-        "architecture": "alexnet",
-        "data": f"throughput: synthetic 227x227 ({len(x_train)} train); accuracy: images-hymenoptera "
-                f"({metrics['data']['num_train']} train / 153 test), {' '.join(ALEXNET_REAL)}",
-        "batch_size": batch,
-        "bare": statistics.median(bare),
-        "ours": statistics.median(ours),
-        "bare_all": bare,
-        "ours_all": ours,
-        "settings": f"XLA used: {timed_metrics['jit_compile']}, tf.data pipeline",
-        "accuracy": metrics["test"]["accuracy"],
-        "test_examples": metrics["test"]["examples"],
-        "epochs": metrics["epochs_completed"],
-        "max_epochs": default["training"]["epochs"],
-        "wall": accuracy_wall,
-        "parameters": metrics["parameters"],
+        **row,
         "gflops": {"train_gflop_per_image": train_flops / 1e9, "ours": statistics.median(ours) * train_flops / 1e9,
                    "bare": statistics.median(bare) * train_flops / 1e9, "matmul": statistics.median(ceilings),
                    "matmul_all": ceilings},

@@ -10,7 +10,9 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
+import numpy as np
 import tensorflow as tf
 
 from .config import UserError
@@ -92,6 +94,15 @@ def load_tfds(name: str, splits: list[str], data_dir: str | None) -> list[tf.dat
         raise DataError(f"data.source=tfds: dataset {name!r} is not in {where} and the network is unreachable; "
                         f"download it once on a connected machine, or set data.source to npz, synthetic or auto")
     return tfds.load(name, split=splits, data_dir=data_dir, download=True, as_supervised=True)
+
+
+def read_npy_image(path: Path) -> np.ndarray:
+    """An image saved with `np.save`, as (height, width, channels): a 2-D array gets one channel."""
+    try:
+        image = np.load(path, allow_pickle=False)
+    except ValueError as error:
+        raise DataError(f"{path}: not a readable .npy file ({error})") from None
+    return image[..., np.newaxis] if image.ndim == 2 else image
 
 
 def real_or_synthetic(load_real: Callable[[], Datasets], load_synthetic: Callable[[], Datasets]) -> Datasets:

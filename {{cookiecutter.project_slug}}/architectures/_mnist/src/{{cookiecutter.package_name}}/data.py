@@ -13,7 +13,7 @@ import numpy as np
 import tensorflow as tf
 
 from .architecture import IMAGE_SHAPE, NUM_CLASSES
-from .data_sources import DataError, Datasets, load_tfds, pipeline, real_or_synthetic
+from .data_sources import DataError, Datasets, load_tfds, pipeline, read_npy_image, real_or_synthetic
 
 CLASS_NAMES = [str(digit) for digit in range(NUM_CLASSES)]
 NPZ_KEYS = ("x_train", "y_train", "x_test", "y_test")
@@ -141,12 +141,7 @@ def read_image(path: str | Path, shape: tuple[int, ...] = IMAGE_SHAPE) -> np.nda
     if not path.is_file():
         raise DataError(f"{path}: no such file")
     if path.suffix.lower() == ".npy":
-        try:
-            image = np.load(path, allow_pickle=False)
-        except ValueError as error:
-            raise DataError(f"{path}: not a readable .npy file ({error})") from None
-        if image.ndim == 2:
-            image = image[..., np.newaxis]
+        image = read_npy_image(path)
         if np.issubdtype(image.dtype, np.floating) and image.size and image.max() <= 1.0:
             image = image * 255.0  # an array scaled to 0-1 rather than grey levels
     elif path.suffix.lower() == ".png":

@@ -17,7 +17,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from .data_sources import DataError, Datasets, load_tfds, pipeline, real_or_synthetic
+from .data_sources import DataError, Datasets, load_tfds, pipeline, read_npy_image, real_or_synthetic
 
 # The file types keras.utils.image_dataset_from_directory reads; it ignores all others.
 IMAGE_EXTENSIONS = (".jpeg", ".jpg", ".png", ".bmp", ".gif")
@@ -194,12 +194,7 @@ def read_image(path: str | Path, shape: tuple[int, ...]) -> np.ndarray:
         raise DataError(f"{path}: no such file")
     suffix = path.suffix.lower()
     if suffix == ".npy":
-        try:
-            image = np.load(path, allow_pickle=False)
-        except ValueError as error:
-            raise DataError(f"{path}: not a readable .npy file ({error})") from None
-        if image.ndim == 2:
-            image = image[..., np.newaxis]
+        image = read_npy_image(path)
         if image.ndim != 3 or image.shape[-1] not in (1, 3, 4):
             raise DataError(f"{path}: array has shape {image.shape}; expected (height, width) or (height, width, 1, 3 "
                             f"or 4)")
