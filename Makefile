@@ -22,9 +22,9 @@ demo: $(BIN)/.installed
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest -n 2 tests
 
-## benchmark: throughput and accuracy of the generated projects (writes benchmarks/RESULTS.md)
+## benchmark: throughput and accuracy of the generated projects (writes benchmarks/RESULTS.md; PART=images|recurrent)
 benchmark: $(BIN)/.installed
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py --part $(or $(PART),all)
 
 clean:
 	rm -rf $(DEMO_DIR) .pytest_cache

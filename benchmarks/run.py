@@ -1,6 +1,6 @@
 """Throughput and accuracy of generated projects, measured on this machine; writes benchmarks/RESULTS.md.
 
-    .venv/bin/python benchmarks/run.py [--rounds 3] [--epochs 6]
+    .venv/bin/python benchmarks/run.py [--part images|recurrent|all] [--rounds 3] [--epochs 6]
 
 For each architecture: generate the project with its defaults, then in one process alternate
 (a) the project's full training path (`training.train`: tf.data pipeline, callbacks, checkpoints,
@@ -8,7 +8,8 @@ TensorBoard, CSV log, XLA as configured) and (b) a bare `model.fit` on in-memory
 the same model, same batch size and same validation data. Throughput is training examples per
 second of an epoch's wall time (the first epoch, which compiles, is left out); the median over
 epochs and rounds is reported. Accuracy is a full default training run on real data from
-../shared/data, scored on its test split.
+../shared/data, scored on its test split. The recurrent projects are measured by recurrent.py.
+Each part rewrites only its own section of RESULTS.md.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
+import recurrent  # noqa: E402  (benchmarks/ is on sys.path when this file runs)
 from cookiecutter.main import cookiecutter  # noqa: E402
 
 TEMPLATE = Path(__file__).resolve().parents[1]
@@ -194,15 +196,19 @@ NOTES = [
 ]
 
 
-def write_results(rows: list[dict], command: str) -> None:
+def measured_on(command: str) -> str:
     import keras
     import tensorflow as tf
 
+    return (f"Measured {time.strftime('%Y-%m-%d')} with `{command}` on {cpu_name()} ({os.cpu_count()} cores, no "
+            f"GPU), Python {platform.python_version()}, TensorFlow {tf.__version__}, Keras {keras.__version__}.")
+
+
+def image_section(rows: list[dict], command: str) -> list[str]:
     lines = [
-        "# Benchmark results",
+        "## Image projects",
         "",
-        f"Measured {time.strftime('%Y-%m-%d')} with `{command}` on {cpu_name()} ({os.cpu_count()} cores, no GPU), "
-        f"Python {platform.python_version()}, TensorFlow {tf.__version__}, Keras {keras.__version__}. "
+        f"{measured_on(command)} "
         "Throughput: training examples per second of epoch wall time, median over epochs 2.. of every round, "
         "the project's full `train` path and a bare `model.fit` on NumPy arrays of the same model alternating in "
         "one process, both with the same validation data each epoch. Accuracy: one full training run with the "
@@ -233,23 +239,44 @@ def write_results(rows: list[dict], command: str) -> None:
     for row in rows:
         lines.append(f"- `{row['architecture']}` project: {', '.join(f'{v:,.0f}' for v in row['ours_all'])}")
         lines.append(f"- `{row['architecture']}` bare fit: {', '.join(f'{v:,.0f}' for v in row['bare_all'])}")
-    RESULTS.write_text("\n".join(lines) + "\n")
+    return lines
+
+
+def write_section(part: str, lines: list[str]) -> None:
+    """Replace this part's section of RESULTS.md (between its markers), keeping the other parts' sections."""
+    begin, end = f"<!-- begin {part} -->", f"<!-- end {part} -->"
+    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
+    section = "\n".join([begin, *lines, end])
+    if begin in text and end in text:
+        text = text[: text.index(begin)] + section + text[text.index(end) + len(end):]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    RESULTS.write_text(text)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--part", choices=("images", "recurrent", "all"), default="all", help="which projects to run")
     parser.add_argument("--rounds", type=int, default=3, help="alternations of project path and bare fit")
     parser.add_argument("--epochs", type=int, default=6, help="epochs per throughput measurement")
     args = parser.parse_args()
-    if not MNIST_5K.is_file():
-        sys.exit(f"error: {MNIST_5K} not found; the benchmarks need ../shared/data beside the template")
+    needed = [MNIST_5K, recurrent.MR, recurrent.MULTI30K]
+    if not all(path.exists() for path in needed):
+        sys.exit(f"error: {', '.join(str(p) for p in needed if not p.exists())} not found; the benchmarks need "
+                 f"../shared/data beside the template")
+    command = "make benchmark" + ("" if args.part == "all" else f" PART={args.part}")
     with tempfile.TemporaryDirectory() as workdir:
         workdir = Path(workdir)
-        rows = [mnist_family("mnist_mlp", [], args.rounds, args.epochs, workdir),
-                mnist_family("lenet5", ["model.variant=classic"], args.rounds, args.epochs, workdir),
-                mnist_family("lenet5", ["model.variant=modern"], args.rounds, args.epochs, workdir),
-                alexnet(args.rounds, 4, workdir)]
-    write_results(rows, "make benchmark")
+        if args.part in ("images", "all"):
+            rows = [mnist_family("mnist_mlp", [], args.rounds, args.epochs, workdir),
+                    mnist_family("lenet5", ["model.variant=classic"], args.rounds, args.epochs, workdir),
+                    mnist_family("lenet5", ["model.variant=modern"], args.rounds, args.epochs, workdir),
+                    alexnet(args.rounds, 4, workdir)]
+            write_section("images", image_section(rows, command))
+        if args.part in ("recurrent", "all"):
+            lines = ["## Recurrent projects", "", measured_on(command), "", *recurrent.sentiment(generate, workdir), "",
+                     *recurrent.translation(generate, workdir)]
+            write_section("recurrent", lines)
     print(RESULTS.read_text())
 
 

@@ -14,7 +14,7 @@ ANSWERS = json.loads(r"""{{ cookiecutter | tojson }}""")
 
 
 # Files shared by several architectures, laid down before the architecture's own (which win).
-SHARED = {"mnist_mlp": ["_mnist"], "lenet5": ["_mnist"]}
+SHARED = {"mnist_mlp": ["_mnist"], "lenet5": ["_mnist"], "rnn_sentiment": ["_rnn"], "seq2seq_translation": ["_rnn"]}
 
 
 def keep_architecture(project: Path, architecture: str) -> None:

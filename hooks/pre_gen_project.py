@@ -29,6 +29,7 @@ CONFIG_KEYS = {
 PROJECT_MODULES = {"tensorflow", "keras", "numpy", "yaml", "tensorflow_datasets", "matplotlib", "pytest",
                    "tensorboard", "absl", "google", "h5py", "sacrebleu", "train", "tests", "src", "runs"}
 LICENSES = ("MIT", "BSD-3-Clause", "Apache-2.0", "GPL-3.0-or-later", "LicenseRef-Proprietary")
+RNN_CELLS = ("lstm", "gru")  # model.rnn_cell of the recurrent projects; the other projects ignore the answer
 
 
 def template_file(pattern: str) -> Path:
@@ -82,6 +83,8 @@ def problems() -> list[str]:
     found += identifier_problems("package_name", ANSWERS.get("package_name"))
     if ANSWERS.get("license") not in LICENSES:
         found.append(f"license: got {ANSWERS.get('license')!r}; expected one of {', '.join(LICENSES)}")
+    if ANSWERS.get("rnn_cell") not in RNN_CELLS:
+        found.append(f"rnn_cell: got {ANSWERS.get('rnn_cell')!r}; expected one of {', '.join(RNN_CELLS)}")
     # Folders starting with "_" hold files that several architectures share; they are no choice.
     available = sorted(p.name for p in template_file("*project_slug*").glob("architectures/[!_]*") if p.is_dir())
     if ANSWERS.get("architecture") not in available:

@@ -47,6 +47,7 @@ def test_pre_gen_refusals(tmp_path, answers, message):
         ("distribute=tpu", "tpu provided for choice variable distribute, but the choices are ['auto', 'none'"),
         ("architecture=resnet", "resnet provided for choice variable architecture, but the choices are ['mnist_mlp'"),
         ("license=WTFPL", "WTFPL provided for choice variable license, but the choices are ['MIT'"),
+        ("rnn_cell=rnn", "rnn provided for choice variable rnn_cell, but the choices are ['lstm', 'gru']"),
     ],
 )
 def test_choice_answers_outside_the_list_are_refused_by_cookiecutter(tmp_path, answer, message):

@@ -12,7 +12,8 @@ import yaml
 from .conftest import ARCHITECTURES, BIN, TEMPLATE
 
 COMMON_FILES = {"README.md", "pyproject.toml", "config.yaml", "train.py"}
-PACKAGE_FILES = {"__init__.py", "cli.py", "config.py", "data_sources.py", "evaluation.py", "plots.py", "shapes.py",
+PACKAGE_FILES = {"__init__.py", "cli.py", "config.py", "data_sources.py", "evaluation.py", "plots.py", "prediction.py",
+                 "shapes.py",
                  "training.py", "schema.py", "architecture.py", "data.py", "model.py", "tests/__init__.py",
                  "tests/conftest.py", "tests/quick.py", "tests/test_cli.py", "tests/test_config.py",
                  "tests/test_training.py", "tests/test_model.py", "tests/test_data.py", "tests/test_predict.py"}
@@ -21,6 +22,8 @@ EXTRA_PACKAGE_FILES: dict[str, set[str]] = {
     "mnist_mlp": MNIST_FILES,
     "lenet5": MNIST_FILES | {"layers.py"},
     "alexnet": {"layers.py", "tests/test_layers.py"},
+    "rnn_sentiment": {"recurrent.py", "tests/test_recurrent.py"},
+    "seq2seq_translation": {"recurrent.py", "tests/test_recurrent.py", "tokens.py", "decoding.py"},
 }
 
 OPTIONS = list(itertools.product(ARCHITECTURES, ["adam", "sgd", "momentum", "adagrad", "rmsprop"],
@@ -47,6 +50,13 @@ def test_render_layout_and_config(bake, architecture, optimizer, distribute):
             assert "{{" not in text and "{%" not in text, f"unrendered Jinja in {path.relative_to(project)}"
             if path.suffix == ".py":
                 compile(text, str(path), "exec")
+
+
+@pytest.mark.parametrize("architecture", ["rnn_sentiment", "seq2seq_translation"])
+@pytest.mark.parametrize("rnn_cell", ["lstm", "gru"])
+def test_rnn_cell_answer_reaches_the_config(bake, architecture, rnn_cell):
+    project = bake(architecture=architecture, rnn_cell=rnn_cell)
+    assert yaml.safe_load((project / "config.yaml").read_text())["model"]["rnn_cell"] == rnn_cell
 
 
 @pytest.mark.parametrize("architecture", ARCHITECTURES)

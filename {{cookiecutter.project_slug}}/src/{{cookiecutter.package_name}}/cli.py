@@ -4,7 +4,8 @@
     python train.py --resume runs/<run>          continue an interrupted run where it stopped
     python train.py --run-dir DIR [key=value]    train into DIR instead of a new runs/<time>-<name>/
     python train.py evaluate runs/<run>          score the saved model on the test split
-    python train.py predict runs/<run> FILE...   classify image files (PNG, JPEG, NPY...)
+    python train.py predict runs/<run> ...       use the saved model on files or texts (see --help;
+                                                 a translation project calls this command translate)
     python train.py explain [key=value ...]      the layer table: shapes, parameters and why
 
 A mistake in a setting, a file or a flag ends the command with one line per problem on stderr
@@ -18,10 +19,10 @@ import json
 import sys
 from pathlib import Path
 
-from . import schema
+from . import prediction, schema
 from .config import ConfigError, UserError
 
-COMMANDS = ("train", "evaluate", "predict", "explain")
+COMMANDS = ("train", "evaluate", prediction.COMMAND, "explain")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,11 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("run_dir", type=Path)
     evaluate.add_argument("overrides", nargs="*", metavar="key=value", help="e.g. data.source=npz data.npz_path=...")
 
-    predict = commands.add_parser("predict", help="classify image files with a saved run")
-    predict.add_argument("run_dir", type=Path)
-    predict.add_argument("files", nargs="+", type=Path, metavar="FILE",
-                         help="image files (.png, .npy; JPEG too where the data is photos)")
-    predict.add_argument("--top", type=int, default=3, help="how many classes to list per file (default 3)")
+    use = commands.add_parser(prediction.COMMAND, help=prediction.HELP)
+    use.add_argument("run_dir", type=Path)
+    prediction.add_arguments(use)
 
     explain = commands.add_parser("explain", help="print the layer table for a config")
     explain.add_argument("overrides", nargs="*", metavar="key=value")
@@ -57,7 +56,8 @@ def main(argv: list[str] | None = None) -> int:
         argv.insert(0, "train")
     args = build_parser().parse_args(argv)
     try:
-        return {"train": _train, "evaluate": _evaluate, "predict": _predict, "explain": _explain}[args.command](args)
+        commands = {"train": _train, "evaluate": _evaluate, prediction.COMMAND: _use, "explain": _explain}
+        return commands[args.command](args)
     except UserError as error:
         for line in str(error).splitlines():
             print(f"error: {line}", file=sys.stderr)
@@ -79,44 +79,31 @@ def _train(args) -> int:
     print(f"run directory: {run_dir}")
     metrics = training.train(cfg, run_dir)
     if metrics:
-        source = metrics["data"]["source"]
-        print(f"test accuracy: {metrics['test']['accuracy']:.4f} on {source} data   "
+        from .evaluation import summary
+
+        print(f"{summary(metrics['test'])} on {metrics['data']['source']} data   "
               f"(all metrics: {run_dir / 'metrics.json'})")
     return 0
 
 
 def _evaluate(args) -> int:
     cfg = schema.load(_run_config(args.run_dir), args.overrides)
-    import keras
-
     from . import data, evaluation, training
 
-    model = keras.models.load_model(_run_model(args.run_dir))
+    model = _load_model(args.run_dir)
     datasets = data.load_datasets(cfg, cfg["training"]["batch_size"])
-    results = evaluation.evaluate(model, datasets, args.run_dir)
+    results = evaluation.evaluate(model, datasets, args.run_dir, cfg)
     training.write_metrics(args.run_dir, {"test": results, "evaluated_on": datasets.describe()})
-    print(f"test accuracy: {results['accuracy']:.4f} on {results['examples']} examples ({datasets.source}); "
-          f"confusion matrix: {args.run_dir / 'confusion_matrix.png'}")
+    written = ", ".join(str(args.run_dir / name) for name in evaluation.ARTIFACTS)
+    print(f"{evaluation.summary(results)} on {results['examples']} examples ({datasets.source}); wrote {written}")
     return 0
 
 
-def _predict(args) -> int:
-    schema.load(_run_config(args.run_dir))
-    class_names = _run_metrics(args.run_dir)["class_names"]
-    import keras
-    import numpy as np
-
-    from .data import read_image
-
-    model = keras.models.load_model(_run_model(args.run_dir))
-    # Files are read at the size the saved model takes, whatever size they come in.
-    images = np.stack([read_image(path, tuple(model.input_shape[1:])) for path in args.files])
-    probabilities = np.asarray(model.predict(images, verbose=0))
-    for path, row in zip(args.files, probabilities, strict=True):
-        best = np.argsort(row)[::-1][: max(1, args.top)]
-        ranked = {class_names[i]: round(float(row[i]), 4) for i in best}
-        print(json.dumps({"file": str(path), "class": class_names[best[0]], "probabilities": ranked}))
-    return 0
+def _use(args) -> int:
+    """The project's own command for a saved model (predict, or translate), from prediction.py."""
+    cfg = schema.load(_run_config(args.run_dir))
+    run_metrics = _run_metrics(args.run_dir)
+    return prediction.run(args, _load_model(args.run_dir), run_metrics, cfg)
 
 
 def _explain(args) -> int:
@@ -151,9 +138,15 @@ def _run_metrics(run_dir: Path) -> dict:
     return json.loads(path.read_text())
 
 
-def _run_model(run_dir: Path) -> Path:
+def _load_model(run_dir: Path):
     path = run_dir / "model.keras"
     if not path.is_file():
         raise ConfigError([f"{run_dir}: has no model.keras; the run has not finished (resume it with "
                            f"python train.py --resume {run_dir})"])
-    return path
+    import keras
+
+    # Importing the model module registers the project's own layers and functions with Keras, which
+    # needs them by name to rebuild the saved model.
+    from . import model  # noqa: F401
+
+    return keras.models.load_model(path)

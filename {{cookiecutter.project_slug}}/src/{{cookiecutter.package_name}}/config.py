@@ -36,7 +36,7 @@ class ConfigError(UserError):
 class Field:
     """What one config key accepts.
 
-    kind: "int", "float", "bool", "str", "choice" or "int_list".
+    kind: "int", "float", "bool", "str", "choice", "int_list" or "str_list".
     minimum / maximum bound numbers (and the items of an int_list); `below_maximum` makes the
     upper bound exclusive (a dropout rate must stay below 1). `optional` allows `null`.
     """
@@ -57,6 +57,8 @@ class Field:
             text = "true or false"
         elif self.kind == "str":
             text = "a text"
+        elif self.kind == "str_list":
+            text = "a list of texts"
         else:
             noun = {"int": "an integer", "float": "a number", "int_list": "a list of integers"}[self.kind]
             text = noun + self._range()
@@ -98,6 +100,11 @@ class Field:
             if not isinstance(value, list) or not 1 <= len(value) <= self.max_items:
                 raise self._error(key, value, f" (1 to {self.max_items} items)")
             return [self._number(key, item, int, whole=value) for item in value]
+        if self.kind == "str_list":
+            if (not isinstance(value, list) or not 1 <= len(value) <= self.max_items
+                    or not all(isinstance(item, str) and item.strip() for item in value)):
+                raise self._error(key, value, f" (1 to {self.max_items} non-empty items)")
+            return value
         return self._number(key, value, int if self.kind == "int" else float)
 
     def _number(self, key: str, value: Any, kind: type, whole: Any = None) -> int | float:

@@ -9,7 +9,7 @@ import socket
 import sys
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +33,8 @@ class Datasets:
     class_names: list[str]
     num_train: int | None = None
     fallback_reason: str | None = None
+    # What the model learns from the training data before training (text vocabularies), passed to build_model.
+    adapted: dict = field(default_factory=dict)
 
     def describe(self) -> dict:
         return {"source": self.source, "num_train": self.num_train, "fallback_reason": self.fallback_reason}
@@ -122,3 +124,22 @@ def announce_fallback(reason: str) -> None:
     print(f"\n{bar}\n!! data.source=auto: the real dataset is unavailable, so this run uses SYNTHETIC data.\n"
           f"!! Reason: {reason}\n!! Its accuracy says nothing about the real task; metrics.json records this.\n{bar}\n",
           file=sys.stderr, flush=True)
+
+
+def read_utf8(path: Path, setting: str) -> str:
+    """A text file's contents; a file that is not UTF-8 is refused with the line of its first bad byte."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")  # a byte-order mark, as some editors write, is not part of the text
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise DataError(f"{setting}={str(path)!r}: not UTF-8 text (byte {raw[error.start]:#04x} on line {line}); "
+                        f"save the file as UTF-8") from None
+
+
+def hold_out(examples: list, share: float, seed: int) -> tuple[list, list]:
+    """Shuffle a list with `seed` and split off the last `share` of it (for validation)."""
+    order = np.random.default_rng(seed).permutation(len(examples))
+    shuffled = [examples[i] for i in order]
+    cut = len(shuffled) - int(len(shuffled) * share)
+    return shuffled[:cut], shuffled[cut:]

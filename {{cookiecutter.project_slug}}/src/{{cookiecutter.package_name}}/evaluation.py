@@ -9,9 +9,18 @@ import numpy as np
 from . import plots
 from .data_sources import Datasets
 
+# The test metric a run is judged by, and what `evaluate` writes into the run directory besides metrics.json.
+HEADLINE = "accuracy"
+ARTIFACTS = ("confusion_matrix.png",)
 
-def evaluate(model, datasets: Datasets, run_dir: Path) -> dict:
-    """Test-set metrics as a dict; also writes run_dir/confusion_matrix.png."""
+
+def summary(results: dict) -> str:
+    return f"test {HEADLINE}: {results[HEADLINE]:.4f}"
+
+
+def evaluate(model, datasets: Datasets, run_dir: Path, cfg: dict) -> dict:
+    """Test-set metrics as a dict; also writes run_dir/confusion_matrix.png. (`cfg` is for projects whose
+    scoring has settings, such as a translator's beam width; a classifier needs none.)"""
     labels, probabilities = [], []
     for images, batch_labels in datasets.test:
         probabilities.append(np.asarray(model.predict_on_batch(images)))

@@ -55,3 +55,17 @@ def plot_confusion_matrix(matrix: np.ndarray, class_names: list[str], path: Path
     figure.tight_layout()
     figure.savefig(path, dpi=100)
     plt.close(figure)
+
+
+def plot_attention(examples: list[tuple[list[str], list[str], np.ndarray]], path: Path) -> None:
+    """One heat-map per (source words, translated words, weights): which source word each output word looked at."""
+    figure, axes = plt.subplots(1, len(examples), figsize=(5 * len(examples), 5), squeeze=False)
+    for axis, (source, translation, weights) in zip(axes[0], examples, strict=True):
+        axis.imshow(weights[: len(translation), : len(source)], cmap="viridis", vmin=0.0, vmax=1.0)
+        axis.set(xticks=range(len(source)), yticks=range(len(translation)), xlabel="source", ylabel="translation")
+        axis.set_xticklabels(source, rotation=90)
+        axis.set_yticklabels(translation)
+    figure.suptitle("attention weights (each row sums to 1)")
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)

@@ -149,7 +149,7 @@ def train(cfg: dict, run_dir: Path, verbose: int | str = "auto") -> dict:
     jit_compile = cfg["training"]["jit_compile"] and (replicas == 1 or bool(tf.config.list_physical_devices("GPU")))
 
     with strategy.scope():
-        model = model_module.build_model(cfg)
+        model = model_module.build_model(cfg, **datasets.adapted)
         model.compile(
             optimizer=make_optimizer(cfg),
             loss=model_module.LOSS,
@@ -173,7 +173,10 @@ def train(cfg: dict, run_dir: Path, verbose: int | str = "auto") -> dict:
     wall_time = time.perf_counter() - started
 
     # Every worker saves (saving reads variables that all of them share); only the chief's copy counts.
-    model.save(output_dir / "model.keras")
+    # model.py may wrap the trained network for saving: the text projects put the word lookup in front,
+    # so the saved model reads raw strings while training ran on word ids made by the input pipeline.
+    export = getattr(model_module, "saved_model", None)
+    (export(model, cfg, **datasets.adapted) if export else model).save(output_dir / "model.keras")
     if not is_chief:
         return {}
     history = plots.read_history(run_dir / "history.csv")
@@ -194,7 +197,7 @@ def train(cfg: dict, run_dir: Path, verbose: int | str = "auto") -> dict:
         "versions": {"tensorflow": tf.__version__, "keras": keras.__version__},
     }
     # Score the saved file, outside any strategy: that is the model `evaluate` and `predict` will load.
-    metrics["test"] = evaluation.evaluate(keras.models.load_model(run_dir / "model.keras"), datasets, run_dir)
+    metrics["test"] = evaluation.evaluate(keras.models.load_model(run_dir / "model.keras"), datasets, run_dir, cfg)
     write_metrics(run_dir, metrics)
     return metrics
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from .. import architecture, cli, training
+from .. import architecture, cli, evaluation, training
 from ..model import build_model
 from ..shapes import total_params
 from .conftest import CONFIG_PATH, QUICK, run_project
@@ -24,13 +24,15 @@ def test_explain_table_matches_the_built_model(capsys):
     assert "agrees with the table" in out
 
 
-def test_evaluate_writes_metrics_and_confusion_matrix(finished_run, capsys):
-    (finished_run / "confusion_matrix.png").unlink()
+def test_evaluate_writes_metrics_and_its_pictures(finished_run, capsys):
+    for name in evaluation.ARTIFACTS:
+        (finished_run / name).unlink()
     assert cli.main(["evaluate", str(finished_run)]) == 0
     metrics = json.loads((finished_run / "metrics.json").read_text())
-    assert (finished_run / "confusion_matrix.png").is_file()
+    for name in evaluation.ARTIFACTS:
+        assert (finished_run / name).is_file()
     assert metrics["evaluated_on"]["source"] == "synthetic"
-    assert f"test accuracy: {metrics['test']['accuracy']:.4f}" in capsys.readouterr().out
+    assert evaluation.summary(metrics["test"]) in capsys.readouterr().out
     assert "wall_time_seconds" in metrics, "evaluate keeps what training recorded"
 
 

@@ -1,0 +1,62 @@
+"""LSTM and GRU cells on paper: their gate equations and the parameters each gate adds.
+
+Pure Python (no TensorFlow), so `explain` and the config checks can use it. The equations are
+written the way Keras computes them, and a test runs them in NumPy against Keras's own layers.
+
+Every gate is a small dense layer that reads the current input x_t (size d) and the previous
+hidden state h_{t-1} (size u, the layer's units): W is d x u, U is u x u, plus a bias of u.
+So an LSTM layer holds 4 u (d + u + 1) parameters. Keras's GRU (reset_after=True, the layout
+cuDNN uses) keeps a second bias for the recurrent part of each gate: 3 u (d + u + 2).
+"""
+
+from __future__ import annotations
+
+CELLS = ("lstm", "gru")
+
+# (gate, equation) in the order Keras stacks them in the kernel: LSTM i, f, c, o; GRU z, r, h.
+GATES: dict[str, tuple[tuple[str, str], ...]] = {
+    "lstm": (
+        ("input", "i_t = sigmoid(W_i x_t + U_i h_{t-1} + b_i)        how much of the candidate to write"),
+        ("forget", "f_t = sigmoid(W_f x_t + U_f h_{t-1} + b_f)       how much of the old cell to keep"),
+        ("candidate", "g_t = tanh(W_c x_t + U_c h_{t-1} + b_c)         the new content"),
+        ("output", "o_t = sigmoid(W_o x_t + U_o h_{t-1} + b_o)       how much of the cell to show"),
+    ),
+    "gru": (
+        ("update", "z_t = sigmoid(W_z x_t + b_z + U_z h_{t-1} + b'_z)    how much of the old state to keep"),
+        ("reset", "r_t = sigmoid(W_r x_t + b_r + U_r h_{t-1} + b'_r)    how much of the old state the candidate sees"),
+        ("candidate", "n_t = tanh(W_h x_t + b_h + r_t * (U_h h_{t-1} + b'_h))   the new content"),
+    ),
+}
+STATE_UPDATES: dict[str, tuple[str, ...]] = {
+    "lstm": ("c_t = f_t * c_{t-1} + i_t * g_t                   the cell: the long-term memory",
+             "h_t = o_t * tanh(c_t)                             the output and next hidden state"),
+    "gru": ("h_t = z_t * h_{t-1} + (1 - z_t) * n_t             one state, no separate cell",),
+}
+BIASES_PER_GATE = {"lstm": 1, "gru": 2}
+
+
+def gate_params(cell: str, inputs: int, units: int) -> dict[str, int]:
+    """Parameters of each gate of one direction: W (inputs x units) + U (units x units) + biases."""
+    per_gate = units * (inputs + units + BIASES_PER_GATE[cell])
+    return {gate: per_gate for gate, _ in GATES[cell]}
+
+
+def layer_params(cell: str, inputs: int, units: int, bidirectional: bool = False) -> int:
+    """All parameters of a recurrent layer; a bidirectional one is two independent copies."""
+    return sum(gate_params(cell, inputs, units).values()) * (2 if bidirectional else 1)
+
+
+def gate_lines(cell: str, inputs: int, units: int, bidirectional: bool = False) -> list[str]:
+    """The equations, each with the parameters its gate adds, as lines for `explain`."""
+    directions = 2 if bidirectional else 1
+    counts = gate_params(cell, inputs, units)
+    biases = "b" if BIASES_PER_GATE[cell] == 1 else "b + b'"
+    lines = [f"{cell.upper()} cell, input size d={inputs}, units u={units}"
+             + (", bidirectional (two independent copies, one reading backwards)" if bidirectional else "") + ":"]
+    for gate, equation in GATES[cell]:
+        share = f"{counts[gate]:,}" + (f" x 2 = {counts[gate] * directions:,}" if bidirectional else "")
+        lines.append(f"  {equation}")
+        lines.append(f"      {gate} gate: W {inputs}x{units} + U {units}x{units} + {biases} -> {share} parameters")
+    lines += [f"  {update}" for update in STATE_UPDATES[cell]]
+    lines.append(f"  layer total: {layer_params(cell, inputs, units, bidirectional):,} parameters")
+    return lines

@@ -1,0 +1,66 @@
+"""Scoring the translator on the test split: corpus BLEU (sacrebleu), sample translations, and
+attention heat-maps.
+
+BLEU compares word n-grams (1 to 4) of each translation with its reference, over the whole test
+set, with a penalty for translations shorter than the references. The vocabulary is lower-case,
+so BLEU is computed case-insensitively; sacrebleu's signature records that and every other choice,
+so the number can be compared with others computed the same way.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import sacrebleu
+
+from . import plots, tokens
+from .data_sources import Datasets
+from .decoding import Translator
+
+# The test metric a run is judged by, and what `evaluate` writes into the run directory besides metrics.json.
+HEADLINE = "bleu"
+ARTIFACTS = ("translations.tsv",)
+HEAT_MAPS = 3  # sentences shown in attention.png
+
+
+def summary(results: dict) -> str:
+    return f"test BLEU: {results['bleu']:.2f} ({results['bleu_signature']})"
+
+
+def evaluate(model, datasets: Datasets, run_dir: Path, cfg: dict) -> dict:
+    """Translate the test sources; write translations.tsv (and attention.png with attention); return BLEU."""
+    translator = Translator(model, datasets.class_names, cfg["model"]["max_target_length"])
+    sources, references, translations, attention = [], [], [], []
+    for source_batch, reference_batch in datasets.test:
+        batch = [text.decode("utf-8") for text in source_batch.numpy()]
+        words, weights = translator.translate(batch, cfg["model"]["beam_width"])
+        sources += batch
+        references += [text.decode("utf-8") for text in reference_batch.numpy()]
+        translations += [" ".join(sentence) for sentence in words]
+        attention += weights
+    bleu = sacrebleu.metrics.BLEU(lowercase=True)
+    score = bleu.corpus_score(translations, [references])
+    with (run_dir / "translations.tsv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
+        writer.writerow(["source", "reference", "translation"])
+        writer.writerows(zip(sources, references, translations, strict=True))
+    if translator.has_attention:
+        first = list(zip(sources, translations, attention, strict=True))[:HEAT_MAPS]
+        shown = [(_words(source), translation.split(), weights) for source, translation, weights in first]
+        plots.plot_attention(shown, run_dir / "attention.png")
+    return {
+        "examples": len(sources),
+        "bleu": float(score.score),
+        "bleu_signature": str(bleu.get_signature()),
+        "bleu_details": str(score),
+        "beam_width": cfg["model"]["beam_width"],
+        "samples": [{"source": s, "reference": r, "translation": t}
+                    for s, r, t in list(zip(sources, references, translations, strict=True))[:5]],
+    }
+
+
+def _words(text: str) -> list[str]:
+    """The source as the encoder saw it (standardized, split, cut), to label the heat-map's columns."""
+    return np.asarray(tokens.standardize(text)).item().decode("utf-8").split()

@@ -1,0 +1,67 @@
+"""The keys of this project's `config.yaml` and the values each may take.
+
+`config.py` does the loading and checking; this module only says what is allowed. Standard
+library + PyYAML only, like `config.py`, because the generation hook imports it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from . import config
+from .config import COMMON_FIELDS, Field
+from .recurrent import CELLS
+
+ARCHITECTURE = "seq2seq_translation"
+# Ids the target vocabulary always starts with: padding, unknown word, start and end of a sentence.
+RESERVED_TARGET_IDS = 4
+
+FIELDS: dict[str, Field] = {
+    "architecture": Field("choice", "which network this project trains", choices=(ARCHITECTURE,)),
+    **COMMON_FIELDS,
+    "data.source": Field("choice", "where the sentence pairs come from", choices=("tfds", "tsv", "synthetic", "auto")),
+    "data.tfds_name": Field("str", "tensorflow-datasets translation set with (source, target) pairs"),
+    "data.tfds_splits.train": Field("str", "tfds split to train on"),
+    "data.tfds_splits.validation": Field("str", "tfds split to watch over-fitting on", optional=True),
+    "data.tfds_splits.test": Field("str", "tfds split for the final score"),
+    "data.data_dir": Field("str", "tensorflow-datasets folder (null = ~/tensorflow_datasets)", optional=True),
+    "data.train_tsv": Field("str", "tab-separated training pairs", optional=True),
+    "data.test_tsv": Field("str", "tab-separated test pairs", optional=True),
+    "data.swap_columns": Field("bool", "translate the second column into the first"),
+    "data.validation_split": Field("float", "share of the training pairs held out", minimum=0.0, maximum=0.5),
+    "data.synthetic_task": Field("choice", "the toy task", choices=("reverse", "copy")),
+    "data.synthetic_examples": Field("int", "size of the synthetic training set", minimum=16, maximum=1_000_000),
+    "data.shuffle_buffer": Field("int", "pairs mixed at a time when shuffling", minimum=1),
+    "model.rnn_cell": Field("choice", "the recurrent cell", choices=CELLS),
+    "model.source_vocabulary_size": Field("int", "source words with an id, [UNK] and padding included", minimum=3,
+                                          maximum=10_000_000),
+    "model.target_vocabulary_size": Field("int", "target words with an id, [UNK], padding, [start], [end] included",
+                                          minimum=RESERVED_TARGET_IDS + 1, maximum=10_000_000),
+    "model.max_source_length": Field("int", "source words kept", minimum=1, maximum=10_000),
+    "model.max_target_length": Field("int", "target words kept, and the longest translation", minimum=1,
+                                     maximum=10_000),
+    "model.embedding_dim": Field("int", "size of each word vector", minimum=1, maximum=100_000),
+    "model.units": Field("int", "size of the encoder's and decoder's state", minimum=1, maximum=100_000),
+    "model.attention": Field("choice", "how the decoder looks back at the source", choices=("luong", "bahdanau",
+                                                                                            "none")),
+    "model.dropout": Field("float", "share of decoder outputs dropped while training", minimum=0.0, maximum=1.0,
+                           below_maximum=True),
+    "model.beam_width": Field("int", "translations kept per decoding step (1 = greedy)", minimum=1, maximum=100),
+}
+
+
+def check(cfg: dict) -> Iterable[str]:
+    """Combinations of values that are each allowed alone but not together."""
+    yield from config.check_common(cfg)
+    data = cfg["data"]
+    if data["source"] == "tsv":
+        for key in ("train_tsv", "test_tsv"):
+            if data[key] is None:
+                yield f"data.{key}: got null; data.source=tsv needs a file of tab-separated sentence pairs"
+            elif not Path(data[key]).expanduser().is_file():
+                yield f"data.{key}: got {data[key]!r}; no such file"
+
+
+def load(path: str | Path = "config.yaml", overrides: Iterable[str] = ()) -> dict:
+    return config.load(path, overrides, FIELDS, check)

@@ -1,0 +1,37 @@
+"""How a sentence becomes words, for both languages, and the target vocabulary's reserved words.
+
+Punctuation becomes words of its own ("bike." -> "bike ."): BLEU scores a full stop like any word,
+so the model must learn to write it. Apostrophes and hyphens stay inside words ("man's",
+"t-shirt"), as BLEU's standard 13a tokenizer leaves them, so a translation joined with spaces is
+tokenized the same way as the reference it is scored against.
+"""
+
+from __future__ import annotations
+
+import keras
+import tensorflow as tf
+
+PADDING, UNKNOWN, START, END = "", "[UNK]", "[start]", "[end]"
+START_ID, END_ID = 2, 3  # the target vocabulary is [PADDING, UNKNOWN, START, END, words...]
+
+
+@keras.saving.register_keras_serializable(package="classics")
+def standardize(text):
+    """Lower-case (any alphabet), and put spaces around punctuation other than ' and -."""
+    text = tf.strings.lower(text, encoding="utf-8")
+    return tf.strings.regex_replace(text, r"([^\p{L}\p{N}\s'\-])", r" \1 ")
+
+
+def target_vocabulary(words: list[str], size: int) -> list[str]:
+    """The adapted target words (most frequent first) behind the reserved ones, `size` in all."""
+    reserved = [PADDING, UNKNOWN, START, END]
+    return [*reserved, *[w for w in words if w not in reserved]][:size]
+
+
+def source_vectorizer(cfg: dict, vocabulary: list[str] | None = None) -> keras.layers.TextVectorization:
+    """Source text -> model.max_source_length word ids (0 = padding); learns a vocabulary by `adapt` when none
+    is given. The input pipeline uses it while training, and the saved model keeps it in front."""
+    model = cfg["model"]
+    return keras.layers.TextVectorization(max_tokens=model["source_vocabulary_size"], standardize=standardize,
+                                          output_sequence_length=model["max_source_length"], vocabulary=vocabulary,
+                                          name="source_vectorize")
