@@ -22,7 +22,7 @@ demo: $(BIN)/.installed
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest -n 2 tests
 
-## benchmark: throughput and accuracy of the generated projects (writes benchmarks/RESULTS.md; PART=images|recurrent)
+## benchmark: throughput and accuracy of the generated projects (writes benchmarks/RESULTS.md; PART=images|recurrent|generative)
 benchmark: $(BIN)/.installed
 	$(BIN)/python benchmarks/run.py --part $(or $(PART),all)
 

@@ -24,9 +24,17 @@ SENTIMENT_VARIANTS = [
     ("LSTM, one direction", ["model.bidirectional=false"], [42]),
     ("GRU, one direction", ["model.rnn_cell=gru", "model.bidirectional=false"], [42]),
 ]
-# The toy task's words need few ids; the rest of the config is the default.
-SYNTHETIC = ["data.source=synthetic", "training.epochs=10"]
+# The toy task with the project's test model (tests/quick.py: vocabularies of 40 ids, 10-word sentences, 32-wide
+# embeddings, 64 units, learning rate 0.01). With the default vocabulary sizes (8,000 / 6,000 ids for the
+# task's 16 words) the model stayed at 15 % token accuracy for 4 epochs and stopped early, at learning rate
+# 0.001 or 0.01, 64 or 256 units; with 40-id vocabularies and the rest default it reached BLEU 99.6 in 4 epochs.
+SYNTHETIC = ["data.source=synthetic", "model.source_vocabulary_size=40", "model.target_vocabulary_size=40",
+             "model.max_source_length=10", "model.max_target_length=10", "model.embedding_dim=32", "model.units=64",
+             "model.beam_width=2", "training.learning_rate=0.01", "data.validation_split=0.15", "training.epochs=10"]
 TRANSLATION_VARIANTS = [("attention luong (default)", []), ("no attention", ["model.attention=none"])]
+# One Multi30k epoch takes about 2 minutes on this 2-core CPU, so the real runs stop at 10 epochs
+# (early stopping may end them sooner); a GPU run can keep the default 30.
+MULTI30K_EPOCHS = 10
 
 
 def _train(modules, project: Path, overrides: list[str], run_dir: Path) -> tuple[dict, float, list[float]]:
@@ -80,12 +88,12 @@ def translation(generate, workdir: Path) -> list[str]:
                      f"{metrics['epochs_completed']} | {speed:,.0f} | {wall:.0f} s | {metrics['parameters']:,} |")
         return metrics
 
-    row("synthetic reverse", "default config, 10 epochs", SYNTHETIC)
+    row("synthetic reverse", "test model (tests/quick.py), 10 epochs", SYNTHETIC)
     real = ["data.source=tsv", f"data.train_tsv={MULTI30K / 'train.de-en.tsv'}",
-            f"data.test_tsv={MULTI30K / 'val.de-en.tsv'}"]
+            f"data.test_tsv={MULTI30K / 'val.de-en.tsv'}", f"training.epochs={MULTI30K_EPOCHS}"]
     samples = {}
     for label, variant in TRANSLATION_VARIANTS:
-        metrics = row("Multi30k de->en", label, [*real, *variant])
+        metrics = row("Multi30k de->en", f"{label}, at most {MULTI30K_EPOCHS} epochs", [*real, *variant])
         samples[label] = metrics["test"]["samples"][:3]
     sys.path.remove(str(project / "src"))
     shown = []

@@ -1,6 +1,6 @@
 """Throughput and accuracy of generated projects, measured on this machine; writes benchmarks/RESULTS.md.
 
-    .venv/bin/python benchmarks/run.py [--part images|recurrent|all] [--rounds 3] [--epochs 6]
+    .venv/bin/python benchmarks/run.py [--part images|recurrent|generative|all] [--rounds 3] [--epochs 6]
 
 For each architecture: generate the project with its defaults, then in one process alternate
 (a) the project's full training path (`training.train`: tf.data pipeline, callbacks, checkpoints,
@@ -8,7 +8,8 @@ TensorBoard, CSV log, XLA as configured) and (b) a bare `model.fit` on in-memory
 the same model, same batch size and same validation data. Throughput is training examples per
 second of an epoch's wall time (the first epoch, which compiles, is left out); the median over
 epochs and rounds is reported. Accuracy is a full default training run on real data from
-../shared/data, scored on its test split. The recurrent projects are measured by recurrent.py.
+../shared/data, scored on its test split. The recurrent projects are measured by recurrent.py,
+the DBN and the DCGAN by generative.py.
 Each part rewrites only its own section of RESULTS.md.
 """
 
@@ -26,8 +27,9 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+import generative  # noqa: E402  (benchmarks/ is on sys.path when this file runs)
 import numpy as np  # noqa: E402
-import recurrent  # noqa: E402  (benchmarks/ is on sys.path when this file runs)
+import recurrent  # noqa: E402
 from cookiecutter.main import cookiecutter  # noqa: E402
 
 TEMPLATE = Path(__file__).resolve().parents[1]
@@ -256,7 +258,8 @@ def write_section(part: str, lines: list[str]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--part", choices=("images", "recurrent", "all"), default="all", help="which projects to run")
+    parser.add_argument("--part", choices=("images", "recurrent", "generative", "all"), default="all",
+                        help="which projects to run")
     parser.add_argument("--rounds", type=int, default=3, help="alternations of project path and bare fit")
     parser.add_argument("--epochs", type=int, default=6, help="epochs per throughput measurement")
     args = parser.parse_args()
@@ -277,6 +280,10 @@ def main() -> None:
             lines = ["## Recurrent projects", "", measured_on(command), "", *recurrent.sentiment(generate, workdir), "",
                      *recurrent.translation(generate, workdir)]
             write_section("recurrent", lines)
+        if args.part in ("generative", "all"):
+            lines = ["## Beyond a plain fit: DBN and DCGAN", "", measured_on(command), "",
+                     *generative.dbn(generate, workdir), "", *generative.dcgan(generate, workdir)]
+            write_section("generative", lines)
     print(RESULTS.read_text())
 
 

@@ -14,7 +14,8 @@ ANSWERS = json.loads(r"""{{ cookiecutter | tojson }}""")
 
 
 # Files shared by several architectures, laid down before the architecture's own (which win).
-SHARED = {"mnist_mlp": ["_mnist"], "lenet5": ["_mnist"], "rnn_sentiment": ["_rnn"], "seq2seq_translation": ["_rnn"]}
+SHARED = {"mnist_mlp": ["_mnist"], "lenet5": ["_mnist"], "dbn": ["_mnist"], "rnn_sentiment": ["_rnn"],
+          "seq2seq_translation": ["_rnn"]}
 
 
 def keep_architecture(project: Path, architecture: str) -> None:

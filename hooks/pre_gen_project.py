@@ -30,6 +30,7 @@ PROJECT_MODULES = {"tensorflow", "keras", "numpy", "yaml", "tensorflow_datasets"
                    "tensorboard", "absl", "google", "h5py", "sacrebleu", "train", "tests", "src", "runs"}
 LICENSES = ("MIT", "BSD-3-Clause", "Apache-2.0", "GPL-3.0-or-later", "LicenseRef-Proprietary")
 RNN_CELLS = ("lstm", "gru")  # model.rnn_cell of the recurrent projects; the other projects ignore the answer
+IMAGE_CHANNELS = ("1", "3")  # data.channels of the dcgan project, like image_size; the others ignore both
 
 
 def template_file(pattern: str) -> Path:
@@ -85,6 +86,13 @@ def problems() -> list[str]:
         found.append(f"license: got {ANSWERS.get('license')!r}; expected one of {', '.join(LICENSES)}")
     if ANSWERS.get("rnn_cell") not in RNN_CELLS:
         found.append(f"rnn_cell: got {ANSWERS.get('rnn_cell')!r}; expected one of {', '.join(RNN_CELLS)}")
+    # Whether the generator can grow to this size is checked after generation, by the dcgan's own schema.
+    size = ANSWERS.get("image_size")
+    if not (isinstance(size, str) and size.isdigit() and 12 <= int(size) <= 1024):
+        found.append(f"image_size: got {size!r}; expected a whole number of pixels from 12 to 1024")
+    if ANSWERS.get("image_channels") not in IMAGE_CHANNELS:
+        found.append(f"image_channels: got {ANSWERS.get('image_channels')!r}; expected one of "
+                     f"{', '.join(IMAGE_CHANNELS)}")
     # Folders starting with "_" hold files that several architectures share; they are no choice.
     available = sorted(p.name for p in template_file("*project_slug*").glob("architectures/[!_]*") if p.is_dir())
     if ANSWERS.get("architecture") not in available:

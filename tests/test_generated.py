@@ -19,7 +19,9 @@ from .conftest import ARCHITECTURES, QUIET_TF, run
 RUN_ARTIFACTS = {"config.yaml", "model.keras", "history.csv", "metrics.json", "training_curves.png", "logs",
                  "checkpoints"}
 # What each project's `evaluate` writes besides metrics.json (a translator scores BLEU, not classes).
-EVALUATION_ARTIFACTS = {"seq2seq_translation": {"translations.tsv", "attention.png"}}
+EVALUATION_ARTIFACTS = {"seq2seq_translation": {"translations.tsv", "attention.png"},
+                        "dcgan": {"samples.png", "grids", "quality_classifier.keras"},
+                        "dbn": {"confusion_matrix.png", "pretraining.csv", "rbm_1_filters.png"}}
 # The recurrent projects are tested with both cells; for the others the rnn_cell answer changes nothing.
 RECURRENT = ("rnn_sentiment", "seq2seq_translation")
 WITH_CELLS = [(a, "lstm") for a in ARCHITECTURES] + [(a, "gru") for a in ARCHITECTURES if a in RECURRENT]

@@ -31,6 +31,10 @@ from .conftest import TEMPLATE, cookiecutter_cli
         (["author= "], "error: author: got ' '; expected a non-empty text"),
         (["optimizer=adam", "learning_rate=5"],
          "error: training.learning_rate: got 5 with training.optimizer=adam; adaptive optimizers"),
+        (["image_size=28: [1]"], "error: image_size: got '28: [1]'; expected a whole number of pixels from 12 to 1024"),
+        # Generated, then refused by the dcgan's own schema: the generator cannot grow to 30 pixels.
+        (["architecture=dcgan", "image_size=30"], "error: data.image_size: got 30; 30 is not a start of 3-8 pixels "
+                                                  "doubled at least twice"),
     ],
 )
 def test_pre_gen_refusals(tmp_path, answers, message):
@@ -48,6 +52,7 @@ def test_pre_gen_refusals(tmp_path, answers, message):
         ("architecture=resnet", "resnet provided for choice variable architecture, but the choices are ['mnist_mlp'"),
         ("license=WTFPL", "WTFPL provided for choice variable license, but the choices are ['MIT'"),
         ("rnn_cell=rnn", "rnn provided for choice variable rnn_cell, but the choices are ['lstm', 'gru']"),
+        ("image_channels=2", "2 provided for choice variable image_channels, but the choices are ['1', '3']"),
     ],
 )
 def test_choice_answers_outside_the_list_are_refused_by_cookiecutter(tmp_path, answer, message):

@@ -24,6 +24,8 @@ EXTRA_PACKAGE_FILES: dict[str, set[str]] = {
     "alexnet": {"layers.py", "tests/test_layers.py"},
     "rnn_sentiment": {"recurrent.py", "tests/test_recurrent.py"},
     "seq2seq_translation": {"recurrent.py", "tests/test_recurrent.py", "tokens.py", "decoding.py"},
+    "dbn": MNIST_FILES | {"layers.py", "pretraining.py", "tests/test_layers.py", "tests/test_pretraining.py"},
+    "dcgan": {"quality.py", "tests/test_quality.py"},
 }
 
 OPTIONS = list(itertools.product(ARCHITECTURES, ["adam", "sgd", "momentum", "adagrad", "rmsprop"],
@@ -109,3 +111,9 @@ def test_slug_and_package_are_derived_and_overridable(bake):
     assert bake(project_name="Café Net 2").name == "cafe_net_2"
     project = bake(project_name="Anything", project_slug="my_project", package_name="my_package")
     assert project.name == "my_project" and (project / "src" / "my_package" / "cli.py").is_file()
+
+
+def test_image_answers_reach_the_dcgan_config(bake):
+    project = bake(architecture="dcgan", image_size=64, image_channels=3)
+    data = yaml.safe_load((project / "config.yaml").read_text())["data"]
+    assert (data["image_size"], data["channels"]) == (64, 3)

@@ -1,11 +1,11 @@
-"""The project's commands: train | evaluate | predict | explain.
+"""The project's commands: train | evaluate | predict (translate, sample) | explain.
 
     python train.py [key=value ...]              train with config.yaml, overriding any key
     python train.py --resume runs/<run>          continue an interrupted run where it stopped
     python train.py --run-dir DIR [key=value]    train into DIR instead of a new runs/<time>-<name>/
     python train.py evaluate runs/<run>          score the saved model on the test split
-    python train.py predict runs/<run> ...       use the saved model on files or texts (see --help;
-                                                 a translation project calls this command translate)
+    python train.py predict runs/<run> ...       use the saved model on files or texts (see --help; a
+                                                 translator calls this command translate, a GAN sample)
     python train.py explain [key=value ...]      the layer table: shapes, parameters and why
 
 A mistake in a setting, a file or a flag ends the command with one line per problem on stderr

@@ -1,4 +1,4 @@
-"""Pictures a learner looks at: training curves and the confusion matrix (PNG files, no window)."""
+"""Pictures a learner looks at: training curves, the confusion matrix, learned filters (PNG files, no window)."""
 
 from __future__ import annotations
 
@@ -18,8 +18,10 @@ def read_history(path: Path) -> dict[str, list[float]]:
         return {}
     with path.open(newline="") as handle:
         rows = list(csv.DictReader(handle))
-    return {key: [float(row[key]) for row in rows if row.get(key) not in (None, "", "NA")]
-            for key in (rows[0] if rows else {})}
+    columns = {key: [float(row[key]) for row in rows if row.get(key) not in (None, "", "NA")]
+               for key in (rows[0] if rows else {})}
+    # Keras's CSVLogger adds val_ columns even to a run without validation; they hold only NA.
+    return {key: values for key, values in columns.items() if values}
 
 
 def plot_history(history: dict[str, list[float]], path: Path) -> None:
@@ -67,5 +69,38 @@ def plot_attention(examples: list[tuple[list[str], list[str], np.ndarray]], path
         axis.set_yticklabels(translation)
     figure.suptitle("attention weights (each row sums to 1)")
     figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+
+
+def plot_filters(kernel: np.ndarray, image_size: tuple[int, int], path: Path, count: int = 100) -> None:
+    """The weights into each of the first `count` units, drawn as images: what each unit looks for in the input.
+
+    kernel: (pixels, units), one column per unit. Each picture has its own grey scale (light = positive).
+    """
+    count = min(count, kernel.shape[1])
+    columns = int(np.ceil(np.sqrt(count)))
+    rows = int(np.ceil(count / columns))
+    figure, axes = plt.subplots(rows, columns, figsize=(columns, rows), squeeze=False)
+    for index, axis in enumerate(axes.flat):
+        axis.axis("off")
+        if index < count:
+            axis.imshow(kernel[:, index].reshape(image_size), cmap="gray")
+    figure.suptitle(f"weights of the first {count} hidden units")
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+
+
+def plot_image_grid(images: np.ndarray, path: Path, title: str = "") -> None:
+    """Images (N, height, width, channels) of grey levels 0-255 as one square grid, without axes."""
+    side = int(np.ceil(np.sqrt(len(images))))
+    figure, axes = plt.subplots(side, side, figsize=(side, side), squeeze=False)
+    for index, axis in enumerate(axes.flat):
+        axis.axis("off")
+        if index < len(images):
+            image = images[index]
+            axis.imshow(image[..., 0] if image.shape[-1] == 1 else image, cmap="gray", vmin=0, vmax=255)
+    if title:
+        figure.suptitle(title)
     figure.savefig(path, dpi=100)
     plt.close(figure)

@@ -11,6 +11,7 @@ import json
 import os
 import time
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 import keras
@@ -27,7 +28,8 @@ OPTIMIZERS = {
     "momentum": lambda c: keras.optimizers.SGD(c["learning_rate"], momentum=c["momentum"]),
     "adagrad": lambda c: keras.optimizers.Adagrad(c["learning_rate"]),
     "rmsprop": lambda c: keras.optimizers.RMSprop(c["learning_rate"]),
-    "adam": lambda c: keras.optimizers.Adam(c["learning_rate"]),
+    # beta_1: only a project that declares training.beta_1 (the GAN: Radford's 0.5) changes Keras's 0.9.
+    "adam": lambda c: keras.optimizers.Adam(c["learning_rate"], beta_1=c.get("beta_1", 0.9)),
 }
 
 
@@ -106,7 +108,8 @@ class EpochTimer(keras.callbacks.Callback):
 
 def make_callbacks(cfg: dict, run_dir: Path, monitor: str, is_chief: bool) -> list[keras.callbacks.Callback]:
     """Keras's own callbacks do the bookkeeping; the order matters only in that the timer runs first
-    (so the CSV sees its column) and the backup is written before anything can stop the run."""
+    (so the CSV sees its column) and the backup is written before anything can stop the run.
+    `monitor` is lower-is-better: a loss, or the GAN's Fréchet distance."""
     callbacks = [
         EpochTimer(),
         # Saves weights, optimizer state and the epoch number after every epoch, and restores them
@@ -117,13 +120,14 @@ def make_callbacks(cfg: dict, run_dir: Path, monitor: str, is_chief: bool) -> li
     if is_chief:
         callbacks += [
             keras.callbacks.ModelCheckpoint(str(run_dir / "checkpoints" / "best.keras"), monitor=monitor,
-                                            save_best_only=True),
+                                            mode="min", save_best_only=True),
             keras.callbacks.CSVLogger(str(run_dir / "history.csv"), append=True),
             keras.callbacks.TensorBoard(str(run_dir / "logs")),
         ]
     patience = cfg["training"]["early_stopping_patience"]
     if patience:
-        callbacks.append(keras.callbacks.EarlyStopping(monitor=monitor, patience=patience, restore_best_weights=True))
+        callbacks.append(keras.callbacks.EarlyStopping(monitor=monitor, mode="min", patience=patience,
+                                                       restore_best_weights=True))
     return callbacks
 
 
@@ -160,16 +164,40 @@ def train(cfg: dict, run_dir: Path, verbose: int | str = "auto") -> dict:
     if datasets.validation is not None and int(datasets.validation.cardinality()) == 0:
         raise RunError(f"data.validation_split: the validation set is smaller than one global batch ({global_batch}); "
                        f"hold out more examples or lower training.batch_size")
-    monitor = "val_loss" if datasets.validation is not None else "loss"
+    # What the best checkpoint and early stopping watch; model.py may name its own (the GAN has no loss to watch).
+    monitor = getattr(model_module, "MONITOR", None) or ("val_loss" if datasets.validation is not None else "loss")
+    steps = cfg["training"]["steps_per_epoch"]
+
+    def fit(network: keras.Model, epochs: int, callbacks: list) -> None:
+        """`network.fit` on the run's pipelines; the loop written out where Keras's fit cannot run."""
+        if multi_worker:
+            fit_multi_worker(network, strategy, datasets, callbacks, epochs, steps, verbose=verbose if is_chief else 0)
+        else:
+            network.fit(datasets.train, validation_data=datasets.validation, epochs=epochs, steps_per_epoch=steps,
+                        callbacks=callbacks, verbose=verbose, shuffle=False)
+
+    # model.py may train the network's starting weights another way first (the DBN's RBMs). A resumed
+    # run skips that: its backup holds the weights reached since.
+    pretrain = getattr(model_module, "pretrain", None)
+    if pretrain and not (output_dir / "backup").exists():
+        started = time.perf_counter()
+        report = pretrain(model, cfg, strategy, partial(_fit_for_history, fit), run_dir if is_chief else None)
+        report["pretraining_wall_time_seconds"] = round(time.perf_counter() - started, 3)
+        if is_chief:
+            write_metrics(run_dir, report)
+
     callbacks = make_callbacks(cfg, output_dir, monitor, is_chief)
-    epochs, steps = cfg["training"]["epochs"], cfg["training"]["steps_per_epoch"]
+    # model.py may add per-epoch callbacks (the GAN's image grids and quality measures). They run right after the
+    # timer, so the CSV log, the best checkpoint and early stopping see what they add to the epoch's logs.
+    run_callbacks = getattr(model_module, "run_callbacks", None)
+    if run_callbacks:
+        extra, report = run_callbacks(cfg, datasets, output_dir, partial(_fit_for_history, fit), strategy)
+        callbacks[1:1] = extra
+        if is_chief:
+            write_metrics(run_dir, report)
 
     started = time.perf_counter()
-    if multi_worker:
-        fit_multi_worker(model, strategy, datasets, callbacks, epochs, steps, verbose=verbose if is_chief else 0)
-    else:
-        model.fit(datasets.train, validation_data=datasets.validation, epochs=epochs, steps_per_epoch=steps,
-                  callbacks=callbacks, verbose=verbose, shuffle=False)
+    fit(model, cfg["training"]["epochs"], callbacks)
     wall_time = time.perf_counter() - started
 
     # Every worker saves (saving reads variables that all of them share); only the chief's copy counts.
@@ -198,8 +226,14 @@ def train(cfg: dict, run_dir: Path, verbose: int | str = "auto") -> dict:
     }
     # Score the saved file, outside any strategy: that is the model `evaluate` and `predict` will load.
     metrics["test"] = evaluation.evaluate(keras.models.load_model(run_dir / "model.keras"), datasets, run_dir, cfg)
-    write_metrics(run_dir, metrics)
-    return metrics
+    return write_metrics(run_dir, metrics)
+
+
+def _fit_for_history(fit, network: keras.Model, epochs: int) -> dict[str, list[float]]:
+    """Train a helper network (such as one RBM) with only the timer; return its per-epoch logs."""
+    history = keras.callbacks.History()
+    fit(network, epochs, [EpochTimer(), keras.callbacks.TerminateOnNaN(), history])
+    return history.history
 
 
 def fit_multi_worker(model, strategy, datasets, callbacks, epochs, steps_per_epoch, verbose) -> None:

@@ -8,8 +8,6 @@ does the same to a photo at prediction time as it did in training.
 
 from __future__ import annotations
 
-import sys
-from collections import Counter
 from functools import partial
 from pathlib import Path
 
@@ -17,10 +15,17 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from .data_sources import DataError, Datasets, load_tfds, pipeline, read_npy_image, real_or_synthetic
-
-# The file types keras.utils.image_dataset_from_directory reads; it ignores all others.
-IMAGE_EXTENSIONS = (".jpeg", ".jpg", ".png", ".bmp", ".gif")
+from .data_sources import (
+    IMAGE_EXTENSIONS,
+    DataError,
+    Datasets,
+    as_uint8,
+    load_tfds,
+    pipeline,
+    read_npy_image,
+    real_or_synthetic,
+    scan_folder,
+)
 
 
 def load_datasets(cfg: dict, batch_size: int, even_batches: bool = False) -> Datasets:
@@ -36,54 +41,12 @@ def load_datasets(cfg: dict, batch_size: int, even_batches: bool = False) -> Dat
     return {"tfds": real, "synthetic": synthetic}.get(source, partial(real_or_synthetic, real, synthetic))()
 
 
-def scan_folder(setting: str, folder: str) -> tuple[list[str], int]:
-    """The class names and image count of an image folder, after checking every file Keras would read.
-
-    Keras stops with a TensorFlow error deep inside training at the first file it cannot decode,
-    so each image is decoded once here and every problem is reported by name before training.
-    """
-    root = Path(folder).expanduser()
-    if not root.is_dir():
-        raise DataError(f"{setting}={folder!r}: no such folder")
-    classes = sorted(path.name for path in root.iterdir() if path.is_dir() and not path.name.startswith("."))
-    if not classes:
-        loose = sum(1 for path in root.iterdir() if path.is_file())
-        raise DataError(f"{setting}={folder!r}: no class sub-folders (found {loose} files directly in it); expected "
-                        f"{folder}/<class name>/<images>, one sub-folder per class")
-    unreadable, skipped, count = [], Counter(), 0
-    for name in classes:
-        files = sorted(path for path in (root / name).rglob("*") if path.is_file())
-        images = [path for path in files if path.suffix.lower() in IMAGE_EXTENSIONS]
-        skipped.update(path.suffix.lower() or path.name for path in files if path not in images)
-        if not images:
-            raise DataError(f"{setting}={folder!r}: class folder {name!r} has no images "
-                            f"({', '.join(IMAGE_EXTENSIONS)}); add some or remove the folder")
-        count += len(images)
-        for path in images:
-            try:
-                tf.io.decode_image(tf.io.read_file(str(path)), channels=3, expand_animations=False)
-            except tf.errors.OpError:
-                unreadable.append(path)
-    if unreadable:
-        shown = ", ".join(str(path) for path in unreadable[:3]) + (" ..." if len(unreadable) > 3 else "")
-        raise DataError(f"{setting}={folder!r}: {len(unreadable)} files cannot be read as images ({shown}); "
-                        f"remove or replace them")
-    if skipped:
-        print(f"note: {setting}: skipped {sum(skipped.values())} files that are not images "
-              f"({', '.join(sorted(skipped))})", file=sys.stderr)
-    return classes, count
-
-
 def _check_class_count(setting: str, where: str, classes: list[str], cfg: dict) -> None:
     wanted = cfg["model"]["num_classes"]
     if len(classes) != wanted:
         shown = ", ".join(classes[:10]) + (" ..." if len(classes) > 10 else "")
         raise DataError(f"{setting}={where!r}: found {len(classes)} classes ({shown}) but model.num_classes is "
                         f"{wanted}; set model.num_classes={len(classes)}")
-
-
-def _as_uint8(images, labels):
-    return tf.cast(tf.clip_by_value(tf.round(images), 0, 255), tf.uint8), tf.cast(labels, tf.int64)
 
 
 def _from_folders(cfg: dict, batch_size: int, even_batches: bool) -> Datasets:
@@ -105,15 +68,15 @@ def _from_folders(cfg: dict, batch_size: int, even_batches: bool) -> Datasets:
 
     if data["validation_split"]:
         train, validation = read(data["train_dir"], validation_split=data["validation_split"], subset="both")
-        validation = pipeline(validation.map(_as_uint8), batch_size, drop_remainder=even_batches)
+        validation = pipeline(validation.map(as_uint8), batch_size, drop_remainder=even_batches)
     else:
         train, validation = read(data["train_dir"]), None
     num_train = int(train.cardinality())
     return Datasets(
-        train=pipeline(train.map(_as_uint8), batch_size, shuffle_buffer=min(data["shuffle_buffer"], num_train),
+        train=pipeline(train.map(as_uint8), batch_size, shuffle_buffer=min(data["shuffle_buffer"], num_train),
                        seed=cfg["seed"], drop_remainder=even_batches),
         validation=validation,
-        test=pipeline(read(data["test_dir"], shuffle=False).map(_as_uint8), batch_size),
+        test=pipeline(read(data["test_dir"], shuffle=False).map(as_uint8), batch_size),
         source="folder",
         class_names=classes,
         num_train=num_train,
@@ -133,7 +96,7 @@ def _from_tfds(cfg: dict, batch_size: int, even_batches: bool) -> Datasets:
 
     def prepare(image, label):
         image = tf.image.grayscale_to_rgb(image) if image.shape[-1] == 1 else image
-        return _as_uint8(resize(tf.cast(image, tf.float32)), label)
+        return as_uint8(resize(tf.cast(image, tf.float32)), label)
 
     def batched(role: str, **options) -> tf.data.Dataset | None:
         if role not in loaded:

@@ -10,8 +10,8 @@ import pytest
 import tensorflow as tf
 import tensorflow_datasets as tfds
 
-from ..data import load_datasets, read_image, scan_folder, synthetic_images
-from ..data_sources import DataError
+from ..data import load_datasets, read_image, synthetic_images
+from ..data_sources import DataError, scan_folder
 
 SIZE = 72  # model.input_size in quick.MODEL_OVERRIDES
 

@@ -1,0 +1,52 @@
+"""The Deep Belief Net on paper: the RBM stack, the classifier it becomes, and each layer's parameters.
+
+Each RBM between a layer of v visible and h hidden units has v x h weights, v visible biases and h
+hidden biases. The classifier keeps the weights and the hidden biases (a Dense layer from v to h
+units computes p(h | v)); the visible biases serve only to reconstruct the layer below while
+pre-training, so the classifier has v fewer parameters per RBM than the RBMs themselves.
+"""
+
+from __future__ import annotations
+
+from .shapes import LayerRow, dense_params, flat_size, multiply_adds
+
+IMAGE_SHAPE = (28, 28, 1)
+NUM_CLASSES = 10
+
+
+def layer_plan(cfg: dict) -> list[LayerRow]:
+    width = flat_size(IMAGE_SHAPE)
+    rows = [LayerRow("input", IMAGE_SHAPE, 0, "28x28 grey levels, scaled to 0-1"),
+            LayerRow("flatten", (width,), 0, "28 x 28 x 1 = 784 visible units")]
+    start = "from RBM {index}" if cfg["model"]["pretrain"] else "random init"
+    for index, units in enumerate(cfg["model"]["hidden_units"], start=1):
+        rows.append(LayerRow(f"dense_{index} (sigmoid)", (units,), dense_params(width, units),
+                             f"({width} + 1) x {units}, {start.format(index=index)}"))
+        width = units
+    rows.append(LayerRow("output (softmax)", (NUM_CLASSES,), dense_params(width, NUM_CLASSES),
+                         f"({width} + 1) x {NUM_CLASSES}, random init"))
+    return rows
+
+
+def rbm_params(visible: int, hidden: int) -> int:
+    """Weights, visible biases and hidden biases of one RBM."""
+    return visible * hidden + visible + hidden
+
+
+def notes(cfg: dict) -> list[str]:
+    """Lines `explain` prints under the table."""
+    sizes = [flat_size(IMAGE_SHAPE), *cfg["model"]["hidden_units"]]
+    lines = []
+    if cfg["model"]["pretrain"]:
+        settings = cfg["pretraining"]
+        kind = "persistent CD" if settings["persistent"] else "CD"
+        lines.append(f"pre-training: {len(sizes) - 1} RBMs, one after the other, {settings['epochs']} epochs each "
+                     f"with {kind}-{settings['cd_k']}:")
+        for index, (visible, hidden) in enumerate(zip(sizes, sizes[1:], strict=False), start=1):
+            lines.append(f"  RBM {index}: {visible} visible x {hidden} hidden: {rbm_params(visible, hidden):,} "
+                         f"parameters ({visible} x {hidden} weights + {visible} visible + {hidden} hidden biases)")
+    else:
+        lines.append("pre-training: off (model.pretrain=false); every layer starts from random weights")
+    work = sum(multiply_adds(row) for row in layer_plan(cfg))
+    lines.append(f"one image costs {work:,} multiply-adds forward")
+    return lines

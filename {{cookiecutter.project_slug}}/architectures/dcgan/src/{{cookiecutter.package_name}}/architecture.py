@@ -1,0 +1,96 @@
+"""The DCGAN on paper: how the generator grows a latent vector into an image and the discriminator shrinks it back.
+
+Radford, Metz and Chintala, "Unsupervised Representation Learning with Deep Convolutional GANs"
+(2015). Every resampling step is a stride-2 convolution, which doubles (generator) or halves
+(discriminator) the height and width: 28 = 7 x 2 x 2, 64 = 4 x 2 x 2 x 2 x 2. So an image size must
+be a start of 3 to 8 pixels doubled at least twice; `start_size` finds that start or says why not.
+"""
+
+from __future__ import annotations
+
+from .shapes import LayerRow, conv_params, dense_params
+
+KERNEL = 5  # every convolution's window, as in the DCGAN examples for MNIST-sized images
+SMALLEST_START, LARGEST_START = 3, 8
+
+
+def resampling_steps(image_size: int) -> tuple[int, int]:
+    """(start size, number of stride-2 steps) for an image `image_size` pixels wide; ValueError if none fits."""
+    size, steps = image_size, 0
+    while size % 2 == 0 and size // 2 >= SMALLEST_START:
+        size, steps = size // 2, steps + 1
+    if steps < 2 or size > LARGEST_START:
+        raise ValueError(f"{image_size} is not a start of {SMALLEST_START}-{LARGEST_START} pixels doubled at least "
+                         f"twice (e.g. 28 = 7x2x2, 32, 48, 64 = 4x2x2x2x2, 96, 128)")
+    return size, steps
+
+
+def generator_filters(cfg: dict) -> list[int]:
+    """Filters after the Dense layer and after each hidden transposed convolution: halving towards the image."""
+    _, steps = resampling_steps(cfg["data"]["image_size"])
+    base = cfg["model"]["generator_filters"]
+    return [base * 2 ** (steps - 1 - i) for i in range(steps)]
+
+
+def discriminator_filters(cfg: dict) -> list[int]:
+    """Filters of each strided convolution: doubling as the image shrinks."""
+    _, steps = resampling_steps(cfg["data"]["image_size"])
+    return [cfg["model"]["discriminator_filters"] * 2 ** i for i in range(steps)]
+
+
+def generator_plan(cfg: dict) -> list[LayerRow]:
+    start, steps = resampling_steps(cfg["data"]["image_size"])
+    latent, channels = cfg["model"]["latent_dim"], cfg["data"]["channels"]
+    filters = generator_filters(cfg)
+    rows = [LayerRow("G input: noise z", (latent,), 0, f"{latent} numbers drawn from N(0, 1)"),
+            LayerRow("G dense", (start * start * filters[0],), dense_params(latent, start * start * filters[0], False),
+                     f"{latent} x {start}*{start}*{filters[0]} (no bias: batch norm follows)"),
+            LayerRow("G reshape", (start, start, filters[0]), 0, f"{start}x{start} maps to grow"),
+            LayerRow("G batch norm + ReLU", (start, start, filters[0]), 4 * filters[0],
+                     "scale, shift, 2 running stats")]
+    size = start
+    for index in range(1, steps):
+        size *= 2
+        rows += [LayerRow(f"G conv-transpose {index}, stride 2", (size, size, filters[index]),
+                          conv_params(filters[index - 1], filters[index], KERNEL, bias=False),
+                          f"{size // 2} x 2 = {size}; {KERNEL}x{KERNEL}x{filters[index - 1]}x{filters[index]}"),
+                 LayerRow("G batch norm + ReLU", (size, size, filters[index]), 4 * filters[index], "")]
+    size *= 2
+    rows.append(LayerRow("G output conv-transpose, tanh", (size, size, channels),
+                         conv_params(filters[-1], channels, KERNEL),
+                         f"{size // 2} x 2 = {size}; pixels in -1..1, no batch norm (Radford)"))
+    return rows
+
+
+def discriminator_plan(cfg: dict) -> list[LayerRow]:
+    size, channels = cfg["data"]["image_size"], cfg["data"]["channels"]
+    filters = discriminator_filters(cfg)
+    rows = [LayerRow("D input: image", (size, size, channels), 0, "real (scaled to -1..1) or generated")]
+    previous = channels
+    for index, count in enumerate(filters, start=1):
+        size //= 2
+        if index == 1:
+            rows.append(LayerRow("D conv 1, stride 2 + LeakyReLU", (size, size, count),
+                                 conv_params(previous, count, KERNEL), f"{size * 2} / 2 = {size}; no batch norm on "
+                                 f"the input layer (Radford)"))
+        else:
+            rows += [LayerRow(f"D conv {index}, stride 2", (size, size, count),
+                              conv_params(previous, count, KERNEL, bias=False), f"{size * 2} / 2 = {size}"),
+                     LayerRow("D batch norm + LeakyReLU", (size, size, count), 4 * count, "slope 0.2 below zero")]
+        previous = count
+    flat = size * size * previous
+    rows += [LayerRow("D flatten", (flat,), 0, f"{size}*{size}*{previous}"),
+             LayerRow("D output: real or fake", (1,), dense_params(flat, 1), "one logit; sigmoid is in the loss")]
+    return rows
+
+
+def layer_plan(cfg: dict) -> list[LayerRow]:
+    return generator_plan(cfg) + discriminator_plan(cfg)
+
+
+def notes(cfg: dict) -> list[str]:
+    """Lines `explain` prints under the table."""
+    generator, discriminator = generator_plan(cfg), discriminator_plan(cfg)
+    return [f"generator: {sum(row.params for row in generator):,} parameters; discriminator: "
+            f"{sum(row.params for row in discriminator):,}; they are trained in turns, each against the other",
+            "batch norm's 2 running statistics per channel count as parameters (not trained), as Keras counts them"]

@@ -1,0 +1,158 @@
+"""Images for the GAN as tf.data pipelines: tensorflow-datasets, an `.npz` file, an image folder, or synthetic.
+
+Every source yields (image, label) pairs of uint8 images at `data.image_size` x `data.image_size` x
+`data.channels` (resized and converted where needed) and integer labels. The GAN ignores the
+labels; the quality classifier (quality.py) learns them, so the spread of generated images over
+the classes can be measured. The test split is the real side of the Fréchet distance.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from .data_sources import DataError, Datasets, as_uint8, load_tfds, pipeline, real_or_synthetic, scan_folder
+
+NPZ_KEYS = ("x_train", "y_train", "x_test", "y_test")
+TFDS_CLASSES = {"mnist": [str(digit) for digit in range(10)],
+                "fashion_mnist": ["T-shirt/top", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker",
+                                  "bag", "ankle boot"]}
+SYNTHETIC_CLASSES = 10
+
+
+def load_datasets(cfg: dict, batch_size: int, even_batches: bool = False) -> Datasets:
+    """The train and test pipelines named by `data.source`, batched by `batch_size` (no validation split:
+    nothing here is scored on held-out images while training except the Fréchet distance, on the test split).
+
+    even_batches: every training batch is full (needed with several replicas).
+    """
+    source = cfg["data"]["source"]
+    real = partial(_from_tfds, cfg, batch_size, even_batches)
+
+    def synthetic() -> Datasets:
+        arrays = synthetic_images(cfg["data"]["synthetic_examples"], cfg, cfg["seed"])
+        return _from_arrays(*arrays, [str(i) for i in range(SYNTHETIC_CLASSES)], cfg, batch_size, even_batches,
+                            "synthetic")
+
+    if source == "npz":
+        x_train, y_train, x_test, y_test = read_npz(cfg["data"]["npz_path"])
+        names = [str(label) for label in range(int(max(y_train.max(), y_test.max())) + 1)]
+        return _from_arrays(x_train, y_train, x_test, y_test, names, cfg, batch_size, even_batches, "npz")
+    if source == "folder":
+        return _from_folder(cfg, batch_size, even_batches)
+    return {"tfds": real, "synthetic": synthetic}.get(source, partial(real_or_synthetic, real, synthetic))()
+
+
+def _fit(cfg: dict):
+    """A tf.data map that brings any image to the configured size and number of channels."""
+    size, channels = cfg["data"]["image_size"], cfg["data"]["channels"]
+
+    def fit(image, label):
+        image = tf.cast(image, tf.float32)
+        if image.shape[-1] == 1 and channels == 3:
+            image = tf.image.grayscale_to_rgb(image)
+        elif image.shape[-1] == 3 and channels == 1:
+            image = tf.image.rgb_to_grayscale(image)
+        if tuple(image.shape[:2]) != (size, size):
+            image = tf.image.resize(image, (size, size), antialias=True)
+        return as_uint8(image, label)
+
+    return fit
+
+
+def _batched(train: tf.data.Dataset, test: tf.data.Dataset, cfg: dict, batch_size: int, even_batches: bool,
+             **described) -> Datasets:
+    data = cfg["data"]
+    return Datasets(
+        train=pipeline(train.map(_fit(cfg), num_parallel_calls=tf.data.AUTOTUNE), batch_size,
+                       shuffle_buffer=data["shuffle_buffer"], seed=cfg["seed"], drop_remainder=even_batches),
+        validation=None,
+        test=pipeline(test.map(_fit(cfg), num_parallel_calls=tf.data.AUTOTUNE), batch_size),
+        **described,
+    )
+
+
+def _from_tfds(cfg: dict, batch_size: int, even_batches: bool) -> Datasets:
+    name = cfg["data"]["tfds_name"]
+    train, test = load_tfds(name, ["train", "test"], cfg["data"]["data_dir"])
+    return _batched(train, test, cfg, batch_size, even_batches, source=f"tfds:{name}",
+                    class_names=TFDS_CLASSES[name])
+
+
+def _from_arrays(x_train, y_train, x_test, y_test, class_names: list[str], cfg: dict, batch_size: int,
+                 even_batches: bool, source: str) -> Datasets:
+    def dataset(x, y):
+        return tf.data.Dataset.from_tensor_slices((x, y))
+
+    return _batched(dataset(x_train, y_train), dataset(x_test, y_test), cfg, batch_size, even_batches,
+                    source=source, class_names=class_names, num_train=len(x_train))
+
+
+def _from_folder(cfg: dict, batch_size: int, even_batches: bool) -> Datasets:
+    """An image folder with one sub-folder per class; the same images are the real side of the Fréchet distance."""
+    folder = cfg["data"]["folder"]
+    classes, count = scan_folder("data.folder", folder)
+    if len(classes) < 2:
+        raise DataError(f"data.folder={folder!r}: found 1 class sub-folder ({classes[0]}); the quality classifier "
+                        f"needs at least 2 classes to tell apart (put the images in sub-folders by kind)")
+    size = cfg["data"]["image_size"]
+    images = keras.utils.image_dataset_from_directory(
+        Path(folder).expanduser(), labels="inferred", label_mode="int", batch_size=None,
+        color_mode="grayscale" if cfg["data"]["channels"] == 1 else "rgb", image_size=(size, size),
+        crop_to_aspect_ratio=True, seed=cfg["seed"])
+    return _batched(images, images, cfg, batch_size, even_batches, source="folder", class_names=classes,
+                    num_train=count)
+
+
+def read_npz(path: str | Path) -> tuple[np.ndarray, ...]:
+    """x_train, y_train, x_test, y_test from a file in Keras's `mnist.npz` layout: images (N, H, W) or
+    (N, H, W, C) of grey levels 0-255 and one integer label each."""
+    path = Path(path).expanduser()
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            missing = [key for key in NPZ_KEYS if key not in archive.files]
+            if missing:
+                raise DataError(f"data.npz_path={str(path)!r}: missing arrays {', '.join(missing)}; expected "
+                                f"{', '.join(NPZ_KEYS)} (Keras's mnist.npz layout)")
+            arrays = {key: archive[key] for key in NPZ_KEYS}
+    except DataError:
+        raise
+    except (OSError, ValueError) as error:
+        raise DataError(f"data.npz_path={str(path)!r}: cannot read it as an .npz file ({error})") from None
+    for split in ("train", "test"):
+        x, y = arrays[f"x_{split}"], arrays[f"y_{split}"]
+        if x.ndim == 3:
+            x = x[..., np.newaxis]
+        if x.ndim != 4 or x.shape[-1] not in (1, 3) or len(x) == 0:
+            raise DataError(f"data.npz_path={str(path)!r}: x_{split} has shape {x.shape}; expected (N, height, "
+                            f"width) or (N, height, width, 1 or 3) with N >= 1")
+        if y.shape != (len(x),) or not np.issubdtype(y.dtype, np.integer) or y.min() < 0:
+            raise DataError(f"data.npz_path={str(path)!r}: y_{split} has shape {y.shape} and type {y.dtype}; "
+                            f"expected ({len(x)},) integer labels from 0")
+        if x.min() < 0 or x.max() > 255:
+            raise DataError(f"data.npz_path={str(path)!r}: x_{split} values run from {x.min()} to {x.max()}; "
+                            f"expected grey levels 0-255")
+        arrays[f"x_{split}"], arrays[f"y_{split}"] = x.astype(np.uint8), y.astype(np.int64)
+    return tuple(arrays[key] for key in NPZ_KEYS)
+
+
+def synthetic_images(num_train: int, cfg: dict, seed: int) -> tuple[np.ndarray, ...]:
+    """Learnable stand-in images: each class is a fixed random blot pattern, drawn with a little noise.
+
+    Same for the same seed, so smoke tests run offline and a short run shows the Fréchet distance falling.
+    """
+    size, channels = cfg["data"]["image_size"], cfg["data"]["channels"]
+    rng = np.random.default_rng(seed)
+    coarse = rng.random((SYNTHETIC_CLASSES, 7, 7, channels)) < 0.3
+    templates = np.kron(coarse, np.ones((1, -(-size // 7), -(-size // 7), 1), bool))[:, :size, :size]
+
+    def draw(count: int) -> tuple[np.ndarray, np.ndarray]:
+        labels = rng.integers(0, SYNTHETIC_CLASSES, count)
+        noise = rng.random((count, size, size, channels)) < 0.05
+        return (templates[labels] ^ noise).astype(np.uint8) * 255, labels.astype(np.int64)
+
+    return (*draw(num_train), *draw(max(num_train // 5, 1)))

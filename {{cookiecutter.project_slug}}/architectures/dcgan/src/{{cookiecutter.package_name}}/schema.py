@@ -1,0 +1,64 @@
+"""The keys of this project's `config.yaml` and the values each may take.
+
+`config.py` does the loading and checking; this module only says what is allowed. Standard
+library + PyYAML only, like `config.py`, because the generation hook imports it: an image size
+the generator cannot grow to is refused when the project is generated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from . import config
+from .architecture import resampling_steps
+from .config import COMMON_FIELDS, Field
+
+ARCHITECTURE = "dcgan"
+
+FIELDS: dict[str, Field] = {
+    "architecture": Field("choice", "which network this project trains", choices=(ARCHITECTURE,)),
+    **COMMON_FIELDS,
+    "training.beta_1": Field("float", "Adam's decay of its running gradient average", minimum=0.0, maximum=1.0,
+                             below_maximum=True),
+    "data.source": Field("choice", "where the images come from", choices=("tfds", "npz", "folder", "synthetic",
+                                                                          "auto")),
+    "data.tfds_name": Field("choice", "tensorflow-datasets name", choices=("mnist", "fashion_mnist")),
+    "data.data_dir": Field("str", "tensorflow-datasets folder (null = ~/tensorflow_datasets)", optional=True),
+    "data.npz_path": Field("str", "file in Keras's mnist.npz layout", optional=True),
+    "data.folder": Field("str", "image folder with one sub-folder per class", optional=True),
+    "data.image_size": Field("int", "height and width of the images", minimum=12, maximum=1024),
+    "data.channels": Field("choice", "colour channels", choices=(1, 3)),
+    "data.synthetic_examples": Field("int", "size of the synthetic training set", minimum=16, maximum=10_000_000),
+    "data.shuffle_buffer": Field("int", "images mixed at a time when shuffling", minimum=1),
+    "model.latent_dim": Field("int", "length of the generator's noise vector", minimum=1, maximum=4096),
+    "model.generator_filters": Field("int", "filters of the generator's last hidden layer", minimum=1, maximum=4096),
+    "model.discriminator_filters": Field("int", "filters of the discriminator's first layer", minimum=1,
+                                         maximum=4096),
+    "model.leaky_slope": Field("float", "LeakyReLU's slope below zero", minimum=0.0, maximum=1.0),
+    "quality.classifier": Field("str", "a saved quality classifier to reuse (null = train one)", optional=True),
+    "quality.classifier_epochs": Field("int", "epochs to train the quality classifier", minimum=1, maximum=1000),
+    "quality.samples": Field("int", "real and generated images compared each epoch", minimum=16, maximum=100_000),
+    "quality.grid_size": Field("int", "images per side of each epoch's grid", minimum=1, maximum=32),
+}
+
+
+def check(cfg: dict) -> Iterable[str]:
+    """Combinations of values that are each allowed alone but not together."""
+    yield from config.check_common(cfg)
+    data = cfg["data"]
+    try:
+        resampling_steps(data["image_size"])
+    except ValueError as error:
+        yield f"data.image_size: got {data['image_size']}; {error}"
+    for source, key in (("npz", "npz_path"), ("folder", "folder")):
+        if data["source"] == source and data[key] is None:
+            yield f"data.{key}: got null; data.source={source} needs it"
+        elif data["source"] == source and not Path(data[key]).expanduser().exists():
+            yield f"data.{key}: got {data[key]!r}; no such {'file' if source == 'npz' else 'folder'}"
+    if cfg["quality"]["classifier"] is not None and not Path(cfg["quality"]["classifier"]).expanduser().is_file():
+        yield f"quality.classifier: got {cfg['quality']['classifier']!r}; no such file (a quality_classifier.keras)"
+
+
+def load(path: str | Path = "config.yaml", overrides: Iterable[str] = ()) -> dict:
+    return config.load(path, overrides, FIELDS, check)
