@@ -112,6 +112,24 @@ def read_npy_image(path: Path) -> np.ndarray:
     return image[..., np.newaxis] if image.ndim == 2 else image
 
 
+NPZ_KEYS = ("x_train", "y_train", "x_test", "y_test")
+
+
+def read_npz_arrays(path: Path) -> dict[str, np.ndarray]:
+    """The four arrays of a file in Keras's `mnist.npz` layout (data.npz_path), unchecked beyond being there."""
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            missing = [key for key in NPZ_KEYS if key not in archive.files]
+            if missing:
+                raise DataError(f"data.npz_path={str(path)!r}: missing arrays {', '.join(missing)}; "
+                                f"expected {', '.join(NPZ_KEYS)} (Keras's mnist.npz layout)")
+            return {key: archive[key] for key in NPZ_KEYS}
+    except DataError:
+        raise
+    except (OSError, ValueError) as error:
+        raise DataError(f"data.npz_path={str(path)!r}: cannot read it as an .npz file ({error})") from None
+
+
 def real_or_synthetic(load_real: Callable[[], Datasets], load_synthetic: Callable[[], Datasets]) -> Datasets:
     """The `auto` source: the real data if it can be had, else synthetic data, announced and recorded."""
     try:

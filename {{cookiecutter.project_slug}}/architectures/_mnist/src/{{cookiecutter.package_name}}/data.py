@@ -13,10 +13,18 @@ import numpy as np
 import tensorflow as tf
 
 from .architecture import IMAGE_SHAPE, NUM_CLASSES
-from .data_sources import DataError, Datasets, load_tfds, pipeline, read_npy_image, real_or_synthetic
+from .data_sources import (
+    NPZ_KEYS,
+    DataError,
+    Datasets,
+    load_tfds,
+    pipeline,
+    read_npy_image,
+    read_npz_arrays,
+    real_or_synthetic,
+)
 
 CLASS_NAMES = [str(digit) for digit in range(NUM_CLASSES)]
-NPZ_KEYS = ("x_train", "y_train", "x_test", "y_test")
 
 
 def load_datasets(cfg: dict, batch_size: int, even_batches: bool = False) -> Datasets:
@@ -80,17 +88,7 @@ def _from_arrays(x_train, y_train, x_test, y_test, cfg: dict, batch_size: int, e
 def read_npz(path: str | Path) -> tuple[np.ndarray, ...]:
     """x_train, y_train, x_test, y_test from a file in Keras's `mnist.npz` layout, checked."""
     path = Path(path).expanduser()
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            missing = [key for key in NPZ_KEYS if key not in archive.files]
-            if missing:
-                raise DataError(f"data.npz_path={str(path)!r}: missing arrays {', '.join(missing)}; "
-                                f"expected {', '.join(NPZ_KEYS)} (Keras's mnist.npz layout)")
-            arrays = {key: archive[key] for key in NPZ_KEYS}
-    except (OSError, ValueError) as error:
-        if isinstance(error, DataError):
-            raise
-        raise DataError(f"data.npz_path={str(path)!r}: cannot read it as an .npz file ({error})") from None
+    arrays = read_npz_arrays(path)
     for split in ("train", "test"):
         x, y = arrays[f"x_{split}"], arrays[f"y_{split}"]
         if x.ndim == 4 and x.shape[-1] == 1:

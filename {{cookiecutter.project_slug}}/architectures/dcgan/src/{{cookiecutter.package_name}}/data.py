@@ -15,9 +15,18 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from .data_sources import DataError, Datasets, as_uint8, load_tfds, pipeline, real_or_synthetic, scan_folder
+from .data_sources import (
+    NPZ_KEYS,
+    DataError,
+    Datasets,
+    as_uint8,
+    load_tfds,
+    pipeline,
+    read_npz_arrays,
+    real_or_synthetic,
+    scan_folder,
+)
 
-NPZ_KEYS = ("x_train", "y_train", "x_test", "y_test")
 TFDS_CLASSES = {"mnist": [str(digit) for digit in range(10)],
                 "fashion_mnist": ["T-shirt/top", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker",
                                   "bag", "ankle boot"]}
@@ -112,17 +121,7 @@ def read_npz(path: str | Path) -> tuple[np.ndarray, ...]:
     """x_train, y_train, x_test, y_test from a file in Keras's `mnist.npz` layout: images (N, H, W) or
     (N, H, W, C) of grey levels 0-255 and one integer label each."""
     path = Path(path).expanduser()
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            missing = [key for key in NPZ_KEYS if key not in archive.files]
-            if missing:
-                raise DataError(f"data.npz_path={str(path)!r}: missing arrays {', '.join(missing)}; expected "
-                                f"{', '.join(NPZ_KEYS)} (Keras's mnist.npz layout)")
-            arrays = {key: archive[key] for key in NPZ_KEYS}
-    except DataError:
-        raise
-    except (OSError, ValueError) as error:
-        raise DataError(f"data.npz_path={str(path)!r}: cannot read it as an .npz file ({error})") from None
+    arrays = read_npz_arrays(path)
     for split in ("train", "test"):
         x, y = arrays[f"x_{split}"], arrays[f"y_{split}"]
         if x.ndim == 3:
