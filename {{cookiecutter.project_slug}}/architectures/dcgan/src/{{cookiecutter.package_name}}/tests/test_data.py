@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import tensorflow as tf
+import tensorflow_datasets as tfds
 
 from ..data import load_datasets, read_npz, synthetic_images
 from ..data_sources import DataError
@@ -86,3 +87,15 @@ def test_folder_images_are_read_at_the_configured_size(quick_config, tmp_path):
     images, labels = first_batch(datasets)
     assert images.shape == (6, 32, 32, 3) and sorted(labels.tolist()) == [0, 0, 0, 1, 1, 1]
     assert datasets.class_names == ["cats", "dogs"] and datasets.num_train == 6
+
+
+@pytest.mark.parametrize("name", ["mnist", "fashion_mnist"])
+def test_tfds_source_through_tensorflow_datasets(quick_config, name):
+    """The real loading code, fed by tensorflow-datasets' own mock data (offline)."""
+    cfg = quick_config("data.source=tfds", f"data.tfds_name={name}", "data.image_size=32")
+    with tfds.testing.mock_data(num_examples=24):
+        datasets = load_datasets(cfg, batch_size=8)
+        images, labels = first_batch(datasets)
+        test_images, _ = next(iter(datasets.test))
+    assert images.shape == (8, 32, 32, 1) and test_images.shape[1:] == (32, 32, 1)
+    assert datasets.source == f"tfds:{name}" and len(datasets.class_names) == 10

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ..quality import class_shares, diversity, frechet_distance, to_pixels
+from .. import training
+from ..quality import CLASSIFIER_FILE, class_shares, diversity, frechet_distance, to_pixels
 
 
 def test_frechet_distance_of_diagonal_gaussians_has_the_closed_form():
@@ -42,3 +43,15 @@ def test_collapse_shows_in_the_class_spread():
 
 def test_generated_pixels_become_grey_levels():
     np.testing.assert_array_equal(to_pixels(np.array([-1.0, 0.0, 1.0, 1.5])), [0, 128, 255, 255])
+
+
+def test_a_run_reuses_a_saved_classifier_and_says_so(quick_config, capsys):
+    cfg = quick_config("training.epochs=1")
+    first = training.new_run_dir(cfg)
+    assert training.train(cfg, first, verbose=0)["quality_classifier"]["source"] == "trained in this run"
+    reuse = quick_config("training.epochs=1", f"quality.classifier={first / CLASSIFIER_FILE}")
+    second = training.new_run_dir(reuse)
+    metrics = training.train(reuse, second, verbose=0)
+    assert metrics["quality_classifier"]["source"] == f"reused {first / CLASSIFIER_FILE}"
+    assert f"quality measures: reusing the classifier {first / CLASSIFIER_FILE}" in capsys.readouterr().out
+    assert (second / CLASSIFIER_FILE).is_file(), "evaluate finds the classifier in the run directory"
