@@ -103,6 +103,13 @@ def load_tfds(name: str, splits: list[str], data_dir: str | None) -> list[tf.dat
     return tfds.load(name, split=splits, data_dir=data_dir, download=True, as_supervised=True)
 
 
+def load_tfds_splits(data: dict) -> dict[str, tf.data.Dataset]:
+    """The tfds splits named in `data.tfds_splits`, by role (train, validation, test); a null role is left out."""
+    roles = [role for role in ("train", "validation", "test") if data["tfds_splits"][role] is not None]
+    splits = load_tfds(data["tfds_name"], [data["tfds_splits"][role] for role in roles], data["data_dir"])
+    return dict(zip(roles, splits, strict=True))
+
+
 def read_npy_image(path: Path) -> np.ndarray:
     """An image saved with `np.save`, as (height, width, channels): a 2-D array gets one channel."""
     try:

@@ -20,7 +20,7 @@ from .data_sources import (
     DataError,
     Datasets,
     as_uint8,
-    load_tfds,
+    load_tfds_splits,
     pipeline,
     read_npy_image,
     real_or_synthetic,
@@ -87,9 +87,7 @@ def _from_tfds(cfg: dict, batch_size: int, even_batches: bool) -> Datasets:
     import tensorflow_datasets as tfds
 
     data, size = cfg["data"], cfg["model"]["input_size"]
-    roles = [role for role in ("train", "validation", "test") if data["tfds_splits"][role] is not None]
-    loaded = dict(zip(roles, load_tfds(data["tfds_name"], [data["tfds_splits"][r] for r in roles], data["data_dir"]),
-                      strict=True))
+    loaded = load_tfds_splits(data)
     classes = list(tfds.builder(data["tfds_name"], data_dir=data["data_dir"]).info.features["label"].names)
     _check_class_count("data.tfds_name", data["tfds_name"], classes, cfg)
     resize = keras.layers.Resizing(size, size, crop_to_aspect_ratio=True)

@@ -18,7 +18,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from .data_sources import DataError, Datasets, hold_out, load_tfds, pipeline, read_utf8, real_or_synthetic
+from .data_sources import DataError, Datasets, hold_out, load_tfds_splits, pipeline, read_utf8, real_or_synthetic
 
 
 def load_datasets(cfg: dict, batch_size: int, even_batches: bool = False) -> Datasets:
@@ -78,9 +78,7 @@ def _from_lists(train: list, validation: list, test: list, source: str, cfg: dic
 
 def _from_tfds(cfg: dict) -> Datasets:
     data = cfg["data"]
-    roles = [role for role in ("train", "validation", "test") if data["tfds_splits"][role] is not None]
-    loaded = dict(zip(roles, load_tfds(data["tfds_name"], [data["tfds_splits"][r] for r in roles], data["data_dir"]),
-                      strict=True))
+    loaded = load_tfds_splits(data)
     train = loaded["train"]
     return Datasets(train=train, validation=loaded.get("validation"), test=loaded["test"],
                     source=f"tfds:{data['tfds_name']}", class_names=list(data["class_names"]),

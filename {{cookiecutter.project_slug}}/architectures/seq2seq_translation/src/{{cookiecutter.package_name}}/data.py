@@ -20,7 +20,7 @@ import numpy as np
 import tensorflow as tf
 
 from . import tokens
-from .data_sources import DataError, Datasets, hold_out, load_tfds, pipeline, read_utf8, real_or_synthetic
+from .data_sources import DataError, Datasets, hold_out, load_tfds_splits, pipeline, read_utf8, real_or_synthetic
 
 
 def load_datasets(cfg: dict, batch_size: int, even_batches: bool = False) -> Datasets:
@@ -82,9 +82,7 @@ def _from_pairs(train: list, validation: list, test: list, source: str) -> Datas
 
 def _from_tfds(cfg: dict) -> Datasets:
     data = cfg["data"]
-    roles = [role for role in ("train", "validation", "test") if data["tfds_splits"][role] is not None]
-    loaded = dict(zip(roles, load_tfds(data["tfds_name"], [data["tfds_splits"][r] for r in roles], data["data_dir"]),
-                      strict=True))
+    loaded = load_tfds_splits(data)
     train = loaded["train"]
     return Datasets(train=train, validation=loaded.get("validation"), test=loaded["test"],
                     source=f"tfds:{data['tfds_name']}", class_names=[],
