@@ -22,9 +22,9 @@ def cookiecutter_cli(output_dir: Path, *answers: str, template: Path = TEMPLATE)
                            *answers], capture_output=True, text=True, timeout=120)
 
 
-def run(args: list[str], cwd: Path, timeout: int = 900, **kwargs) -> subprocess.CompletedProcess:
+def run(args: list[str], cwd: Path, timeout: int = 900, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, **QUIET_TF}, **kwargs)
+                          env={**os.environ, **QUIET_TF, **(env or {})})
 
 
 @pytest.fixture

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import runpy
 import signal
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from .conftest import ARCHITECTURES, QUIET_TF, run
+from .conftest import ARCHITECTURES, run
+
+# The generated projects' fault-injection switch (src/<package>/storage.py).
+CRASH_ENV = "KERAS_CLASSICS_CRASH_AT"
 
 RUN_ARTIFACTS = {"config.yaml", "model.keras", "history.csv", "metrics.json", "training_curves.png", "logs",
                  "checkpoints"}
@@ -74,15 +74,11 @@ def test_a_run_killed_with_sigkill_resumes_at_the_next_epoch(bake, architecture)
     args = [sys.executable, "train.py", "--run-dir", str(run_dir), "data.source=synthetic",
             "data.synthetic_examples=3000", f"training.epochs={epochs}", "training.batch_size=32",
             "training.early_stopping_patience=0", "training.jit_compile=false", *small_model(project)]
-    process = subprocess.Popen(args, cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               env={**os.environ, **QUIET_TF})
-    deadline = time.monotonic() + 300
-    while not history_epochs(run_dir) and time.monotonic() < deadline and process.poll() is None:
-        time.sleep(0.02)
-    os.kill(process.pid, signal.SIGKILL)  # no chance to clean up, as with a power cut
-    process.wait()
+    # Killed with SIGKILL (no chance to clean up, as with a power cut) at the first step of the third epoch.
+    killed = run(args, cwd=project, env={CRASH_ENV: "epoch-2-batch-0"})
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-3000:]
     done = history_epochs(run_dir)
-    assert done and len(done) < epochs, f"the run should be killed part-way, after {done}"
+    assert done == [0, 1], f"the run should be killed in its third epoch, after {done}"
     backup = json.loads((run_dir / "backup" / "training_metadata.json").read_text())
     assert backup["epoch"] == len(done)
 
@@ -92,3 +88,65 @@ def test_a_run_killed_with_sigkill_resumes_at_the_next_epoch(bake, architecture)
     assert "Epoch 1/" not in resumed.stdout, "the resumed run must not start over"
     assert history_epochs(run_dir) == list(range(epochs)), "each epoch trained exactly once across the two runs"
     assert (run_dir / "model.keras").is_file() and not (run_dir / "backup").exists()
+
+
+# Where a run is killed (storage.crash_point names them): inside an epoch; after an epoch was logged but before its
+# backup; after fit; while and after model.keras is written; while scoring; while metrics.json is written. The DBN
+# adds its own phase: inside and after the RBMs' pre-training.
+CRASH_POINTS = {
+    "mnist_mlp": ["epoch-1-batch-2", "epoch-1-logged", "after-fit", "writing-model.keras", "after-model",
+                  "writing-confusion_matrix.png", "after-evaluation", "writing-metrics.json"],
+    "dbn": ["helper-epoch-0-batch-2", "after-pretraining", "epoch-0-batch-2", "epoch-1-logged", "after-fit",
+            "writing-model.keras", "after-evaluation"],
+}
+# Small and bit-for-bit repeatable, with early stopping on so that its state must survive the kill too.
+CRASH_RUN = ["data.source=synthetic", "data.synthetic_examples=512", "training.epochs=3", "training.batch_size=64",
+             "training.early_stopping_patience=2", "training.jit_compile=false", "training.deterministic=true"]
+
+
+@pytest.fixture(scope="session")
+def crash_project(cookies_session):
+    """One baked project per architecture, with the run that is never interrupted, to compare with."""
+    projects = {}
+
+    def project_for(architecture: str) -> tuple[Path, Path]:
+        if architecture not in projects:
+            result = cookies_session.bake(extra_context={"architecture": architecture})
+            assert result.exit_code == 0, result.exception
+            project = Path(result.project_path)
+            reference = project / "runs" / "uninterrupted"
+            done = run([sys.executable, "train.py", "--run-dir", str(reference), *CRASH_RUN, *small_model(project)],
+                       cwd=project)
+            assert done.returncode == 0, done.stderr[-4000:]
+            projects[architecture] = project, reference
+        return projects[architecture]
+
+    return project_for
+
+
+def comparable(run_dir: Path) -> tuple[list[dict], dict]:
+    """history.csv without the wall times, and the test scores: what must not depend on being interrupted."""
+    with (run_dir / "history.csv").open(newline="") as handle:
+        rows = [{key: value for key, value in row.items() if key != "epoch_seconds"} for row in csv.DictReader(handle)]
+    return rows, json.loads((run_dir / "metrics.json").read_text())["test"]
+
+
+@pytest.mark.parametrize(("architecture", "point"), [(a, p) for a, points in CRASH_POINTS.items() for p in points])
+def test_a_run_killed_at_any_point_resumes_to_the_run_never_interrupted(crash_project, architecture, point):
+    project, reference = crash_project(architecture)
+    run_dir = project / "runs" / point
+    killed = run([sys.executable, "train.py", "--run-dir", str(run_dir), *CRASH_RUN, *small_model(project)],
+                 cwd=project, env={CRASH_ENV: point})
+    assert killed.returncode == -signal.SIGKILL, f"never reached {point}: {killed.stderr[-3000:]}"
+    assert not (run_dir / "metrics.json").exists()
+    evaluate = run([sys.executable, "train.py", "evaluate", str(run_dir)], cwd=project)
+    assert evaluate.returncode == 2
+    assert f"error: {run_dir}: this run has not finished (no metrics.json); finish it with python train.py " \
+           f"--resume {run_dir}" in evaluate.stderr
+
+    resumed = run([sys.executable, "train.py", "--resume", str(run_dir)], cwd=project)
+    assert resumed.returncode == 0, resumed.stderr[-4000:]
+    names = {path.name for path in run_dir.iterdir()}
+    assert RUN_ARTIFACTS | EVALUATION_ARTIFACTS.get(architecture, {"confusion_matrix.png"}) <= names
+    assert not {"backup", "unfinished.json"} & names and not list(run_dir.rglob(".*.partial*")), names
+    assert comparable(run_dir) == comparable(reference), "a killed and resumed run must end as one never interrupted"

@@ -17,10 +17,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import zipfile
 from pathlib import Path
 
 from . import prediction, schema
-from .config import ConfigError, UserError
+from .config import ConfigError, UserError, flatten
 
 COMMANDS = ("train", "evaluate", prediction.COMMAND, "explain")
 
@@ -64,33 +65,40 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+# What `--resume` may change: it continues the run as it was set up, for more epochs if asked.
+RESUMABLE = {"training.epochs"}
+
+
 def _train(args) -> int:
     if args.resume:
-        config_path, run_dir = _run_config(args.resume), args.resume
+        run_dir = args.resume
+        cfg = schema.load(_run_config(run_dir), args.overrides)
+        saved, asked = flatten(schema.load(_run_config(run_dir))), flatten(cfg)
+        changed = [key for key in asked if asked[key] != saved[key] and key not in RESUMABLE]
+        if changed:
+            raise UserError(f"--resume {run_dir}: cannot change {', '.join(changed)}; a resumed run continues as it "
+                            f"was trained (only training.epochs may change, to train further): start a new run instead")
     else:
-        config_path, run_dir = Path(args.config), args.run_dir
-    cfg = schema.load(config_path, args.overrides)
+        cfg, run_dir = schema.load(Path(args.config), args.overrides), args.run_dir
     from . import training
 
-    if run_dir is None:
-        run_dir = training.new_run_dir(cfg)
-    else:
+    if run_dir is not None:
         training.check_unfinished(run_dir)
-    print(f"run directory: {run_dir}")
     metrics = training.train(cfg, run_dir)
     if metrics:
         from .evaluation import summary
 
         print(f"{summary(metrics['test'])} on {metrics['data']['source']} data   "
-              f"(all metrics: {run_dir / 'metrics.json'})")
+              f"(all metrics: metrics.json in the run directory above)")
     return 0
 
 
 def _evaluate(args) -> int:
     cfg = schema.load(_run_config(args.run_dir), args.overrides)
+    _run_metrics(args.run_dir)  # a run that has not finished, or whose files are damaged, is refused first
+    model = _load_model(args.run_dir)
     from . import data, evaluation, training
 
-    model = _load_model(args.run_dir)
     datasets = data.load_datasets(cfg, cfg["training"]["batch_size"])
     results = evaluation.evaluate(model, datasets, args.run_dir, cfg)
     training.write_metrics(args.run_dir, {"test": results, "evaluated_on": datasets.describe()})
@@ -133,20 +141,30 @@ def _run_config(run_dir: Path) -> Path:
 def _run_metrics(run_dir: Path) -> dict:
     path = run_dir / "metrics.json"
     if not path.is_file():
-        raise ConfigError([f"{run_dir}: has no metrics.json; the run has not finished (resume it with "
-                           f"python train.py --resume {run_dir})"])
-    return json.loads(path.read_text())
+        raise UserError(f"{run_dir}: this run has not finished (no metrics.json); finish it with "
+                        f"python train.py --resume {run_dir}")
+    try:
+        metrics = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(metrics, dict) and "test" in metrics:
+            return metrics
+    except (ValueError, OSError):
+        pass
+    raise UserError(f"{path}: damaged (not the metrics of a finished run); retrain, or restore the file from a copy")
 
 
 def _load_model(run_dir: Path):
     path = run_dir / "model.keras"
     if not path.is_file():
-        raise ConfigError([f"{run_dir}: has no model.keras; the run has not finished (resume it with "
-                           f"python train.py --resume {run_dir})"])
+        raise UserError(f"{run_dir}: has no model.keras; the run has not finished (finish it with "
+                        f"python train.py --resume {run_dir})")
     import keras
 
     # Importing the model module registers the project's own layers and functions with Keras, which
     # needs them by name to rebuild the saved model.
     from . import model  # noqa: F401
 
-    return keras.models.load_model(path)
+    try:
+        return keras.models.load_model(path)
+    except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile) as error:
+        raise UserError(f"{path}: damaged, Keras cannot read it ({type(error).__name__}); retrain, or use "
+                        f"{run_dir / 'checkpoints' / 'best.keras'} (the best epoch's model)") from None

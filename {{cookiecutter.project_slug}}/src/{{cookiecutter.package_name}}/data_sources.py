@@ -47,17 +47,41 @@ class Datasets:
 
 def pipeline(dataset: tf.data.Dataset, batch_size: int, *, shuffle_buffer: int | None = None,
              seed: int | None = None, drop_remainder: bool = False) -> tf.data.Dataset:
-    """cache -> shuffle (a new order every epoch, repeatable from the seed) -> batch -> prefetch.
+    """cache -> shuffle (a new order every epoch, drawn from the seed and the epoch number) -> batch -> prefetch.
 
     Caching after the first pass means decoding and converting happen once, not every epoch;
     prefetching lets the input for the next step be prepared while the current one trains.
+    The order of an epoch depends on its number (`training_epoch()`, set by training at the start of
+    each epoch), not on how many passes this process has made, so a run resumed at epoch 5 sees the
+    same order there as a run that was never interrupted.
     `drop_remainder` leaves out the last, smaller batch: with several replicas Keras's `fit`
     fails on a batch that does not split evenly between them.
     """
     dataset = dataset.cache()
     if shuffle_buffer:
-        dataset = dataset.shuffle(shuffle_buffer, seed=seed, reshuffle_each_iteration=True)
+        cached, size, epoch = dataset, dataset.cardinality(), training_epoch()
+
+        def epoch_order(_):
+            return cached.shuffle(shuffle_buffer, seed=(seed or 0) + 1_000_003 * epoch.read_value())
+
+        dataset = tf.data.Dataset.from_tensors(0).flat_map(epoch_order)
+        if size >= 0:  # flat_map hides the size, which progress bars and step counts need
+            dataset = dataset.apply(tf.data.experimental.assert_cardinality(size))
     return dataset.batch(batch_size, drop_remainder=drop_remainder).prefetch(tf.data.AUTOTUNE)
+
+
+_EPOCH: list[tf.Variable] = []
+
+
+def training_epoch() -> tf.Variable:
+    """The number of the epoch being trained, which the shuffled pipelines read.
+
+    Made on first use, not at import: a variable starts TensorFlow's runtime, after which the CPU
+    can no longer be split into devices.
+    """
+    if not _EPOCH:
+        _EPOCH.append(tf.Variable(0, dtype=tf.int64, trainable=False, name="training_epoch"))
+    return _EPOCH[0]
 
 
 def network_reachable(host: str = "storage.googleapis.com", port: int = 443, timeout: float = 3.0) -> bool:

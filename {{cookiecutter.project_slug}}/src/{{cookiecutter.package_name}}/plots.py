@@ -11,6 +11,8 @@ matplotlib.use("Agg")  # write files; never try to open a window
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from .storage import write_atomically  # noqa: E402
+
 
 def read_history(path: Path) -> dict[str, list[float]]:
     """history.csv as columns; a resumed run's rows are all in the one file."""
@@ -39,8 +41,7 @@ def plot_history(history: dict[str, list[float]], path: Path) -> None:
         axis.grid(alpha=0.3)
         axis.legend()
     figure.tight_layout()
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
+    _save(figure, path)
 
 
 def plot_confusion_matrix(matrix: np.ndarray, class_names: list[str], path: Path) -> None:
@@ -55,8 +56,7 @@ def plot_confusion_matrix(matrix: np.ndarray, class_names: list[str], path: Path
         axis.text(column, row, str(count), ha="center", va="center", fontsize=8,
                   color="white" if count > threshold else "black")
     figure.tight_layout()
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
+    _save(figure, path)
 
 
 def plot_attention(examples: list[tuple[list[str], list[str], np.ndarray]], path: Path) -> None:
@@ -69,8 +69,7 @@ def plot_attention(examples: list[tuple[list[str], list[str], np.ndarray]], path
         axis.set_yticklabels(translation)
     figure.suptitle("attention weights (each row sums to 1)")
     figure.tight_layout()
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
+    _save(figure, path)
 
 
 def plot_filters(kernel: np.ndarray, image_size: tuple[int, int], path: Path, count: int = 100) -> None:
@@ -87,8 +86,7 @@ def plot_filters(kernel: np.ndarray, image_size: tuple[int, int], path: Path, co
         if index < count:
             axis.imshow(kernel[:, index].reshape(image_size), cmap="gray")
     figure.suptitle(f"weights of the first {count} hidden units")
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
+    _save(figure, path)
 
 
 def plot_image_grid(images: np.ndarray, path: Path, title: str = "") -> None:
@@ -102,5 +100,9 @@ def plot_image_grid(images: np.ndarray, path: Path, title: str = "") -> None:
             axis.imshow(image[..., 0] if image.shape[-1] == 1 else image, cmap="gray", vmin=0, vmax=255)
     if title:
         figure.suptitle(title)
-    figure.savefig(path, dpi=100)
+    _save(figure, path)
+
+
+def _save(figure, path: Path) -> None:
+    write_atomically(path, lambda partial: figure.savefig(partial, dpi=100))
     plt.close(figure)

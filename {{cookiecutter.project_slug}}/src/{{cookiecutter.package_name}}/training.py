@@ -7,20 +7,25 @@ run directory, which also holds what is needed to resume it after an interruptio
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
+import shutil
 import time
 from datetime import datetime
 from functools import partial
 from pathlib import Path
 
 import keras
+import numpy as np
 import tensorflow as tf
 
 from . import config as config_module
-from . import data, evaluation, plots
+from . import data, evaluation, plots, storage
 from . import model as model_module
 from .config import UserError
+from .data_sources import training_epoch
 from .schema import ARCHITECTURE
 
 OPTIMIZERS = {
@@ -89,9 +94,14 @@ def new_run_dir(cfg: dict) -> Path:
     raise RunError(f"run.runs_dir={str(runs)!r}: could not create a new run directory")
 
 
+def is_finished(run_dir: Path) -> bool:
+    """metrics.json is written last, in one rename: it is there only when every other artifact is."""
+    return (run_dir / "metrics.json").exists()
+
+
 def check_unfinished(run_dir: Path) -> None:
     """Refuse to train into a run directory whose run has finished: its results would be overwritten."""
-    if (run_dir / "model.keras").exists():
+    if is_finished(run_dir):
         raise RunError(f"{run_dir}: this run already finished; start a new run instead of overwriting it")
 
 
@@ -106,33 +116,188 @@ class EpochTimer(keras.callbacks.Callback):
             logs["epoch_seconds"] = time.perf_counter() - self._start
 
 
-def make_callbacks(cfg: dict, run_dir: Path, monitor: str, is_chief: bool) -> list[keras.callbacks.Callback]:
-    """Keras's own callbacks do the bookkeeping; the order matters only in that the timer runs first
-    (so the CSV sees its column) and the backup is written before anything can stop the run.
-    `monitor` is lower-is-better: a loss, or the GAN's Fréchet distance."""
-    callbacks = [
-        EpochTimer(),
-        # Saves weights, optimizer state and the epoch number after every epoch, and restores them
-        # when the same run directory is trained again: an interrupted run continues where it stopped.
-        keras.callbacks.BackupAndRestore(str(run_dir / "backup")),
-        keras.callbacks.TerminateOnNaN(),
-    ]
+class EpochSeeds(keras.callbacks.Callback):
+    """Makes every random draw of an epoch a function of (seed, epoch number).
+
+    That covers the order of the training data (data_sources.training_epoch) and the draws the model
+    makes itself: dropout, random shifts and crops, the GAN's noise (every keras.random.SeedGenerator).
+    Without it a resumed process would start those streams from the beginning again, and a run
+    killed and resumed would end differently from one that was never interrupted.
+    """
+
+    def __init__(self, seed: int):
+        super().__init__()
+        self.seed = seed
+
+    def on_epoch_begin(self, epoch, logs=None):
+        training_epoch().assign(epoch)
+        states = [v for v in self.model.variables if v.name == "seed_generator_state"]
+        for index, state in enumerate(states):
+            # Distinct primes keep every (generator, epoch) pair on a stream of its own.
+            start = (self.seed * 1_000_003 + index * 7_919 + epoch * 104_729) % 2**31
+            state.assign(np.array([start, 0], dtype=state.dtype))
+
+
+class RunBackup(keras.callbacks.BackupAndRestore):
+    """Keras's BackupAndRestore, safe against a kill while it writes, and kept until the run is finished.
+
+    Keras writes the weights, then the epoch number, over two fixed files: a kill between the two
+    pairs new weights with an old epoch. Here each epoch's weights get a file of their own, and the
+    record that names them is renamed into place last. Keras also deletes the backup as soon as
+    `fit` returns, before the model is saved; here `train` deletes it once the run is finished.
+    """
+
+    def __init__(self, folder: Path):
+        super().__init__(str(folder), delete_checkpoint=False)
+        self.folder = folder
+        self.record = folder / "training_metadata.json"
+
+    def completed_epochs(self) -> int:
+        return self._read_record()["epoch"] if self.record.exists() else 0
+
+    def _read_record(self) -> dict:
+        try:
+            record = json.loads(self.record.read_text(encoding="utf-8"))
+            if isinstance(record.get("epoch"), int) and (self.folder / str(record.get("weights"))).is_file():
+                return record
+        except (ValueError, OSError):
+            pass
+        raise RunError(f"{self.record}: damaged (not the record of a saved epoch); this run cannot be resumed, "
+                       f"start a new run")
+
+    def _save_model(self):
+        self.folder.mkdir(parents=True, exist_ok=True)
+        weights = self.folder / f"epoch-{self._current_epoch}.weights.h5"
+        storage.write_atomically(weights, lambda temporary: self.model.save_weights(temporary, overwrite=True))
+        storage.write_json(self.record, {"epoch": self._current_epoch, "weights": weights.name})
+        for older in self.folder.glob("epoch-*.weights.h5"):
+            if older != weights:
+                older.unlink()
+
+    def _load_model(self):
+        if not self.record.exists():
+            return
+        record = self._read_record()
+        if self.model.optimizer is not None and not self.model.optimizer.built:
+            self.model.optimizer.build(self.model.trainable_variables)
+        try:
+            self.model.load_weights(self.folder / record["weights"])
+        except (OSError, ValueError) as error:
+            raise RunError(f"{self.folder / record['weights']}: cannot be restored into this model ({error}); "
+                           f"start a new run") from None
+        self.model._initial_epoch = record["epoch"]  # where fit starts; Keras's own BackupAndRestore sets it too
+
+    def restore(self, model: keras.Model) -> int:
+        """Load the backup into `model` now (fit loads it again, harmlessly); return the epochs it holds."""
+        self.set_model(model)
+        self._load_model()
+        return self.completed_epochs()
+
+
+class BestCheckpoint(keras.callbacks.ModelCheckpoint):
+    """checkpoints/best.keras: the model of the best epoch so far, renamed into place when it improves.
+
+    A resumed run starts from the best value in history.csv, so it replaces the checkpoint only with
+    a better epoch than any before the interruption.
+    """
+
+    def __init__(self, path: Path, monitor: str, past: list[float]):
+        super().__init__(str(storage.partial_path(path)), monitor=monitor, mode="min", save_best_only=True)
+        self.path = path
+        if past:
+            self.best = min(past)
+
+    def on_epoch_end(self, epoch, logs=None):
+        before = self.best
+        super().on_epoch_end(epoch, logs)
+        if self.best != before:
+            os.replace(self.filepath, self.path)
+
+
+def early_stopping_state(values: list[float], patience: int) -> tuple[float | None, int, int, bool]:
+    """EarlyStopping's bookkeeping replayed over the monitored values of past epochs (lower is better):
+    the best value, its epoch, the epochs waited since, and whether it would have stopped."""
+    best, best_epoch, wait = None, 0, 0
+    for epoch, value in enumerate(values):
+        if best is None or value < best:
+            best, best_epoch, wait = value, epoch, 0
+        else:
+            wait += 1
+    return best, best_epoch, wait, len(values) > 1 and wait >= patience
+
+
+class ResumableEarlyStopping(keras.callbacks.EarlyStopping):
+    """EarlyStopping that, in a resumed run, carries on from the epochs before the interruption: their
+    best value, the epochs waited since, and the best weights (checkpoints/best.keras holds them)."""
+
+    def __init__(self, monitor: str, patience: int, past: list[float], best_model: Path):
+        super().__init__(monitor=monitor, mode="min", patience=patience, restore_best_weights=True)
+        self.past, self.best_model = past, best_model
+
+    def on_train_begin(self, logs=None):
+        super().on_train_begin(logs)
+        if self.past:
+            self.best, self.best_epoch, self.wait, _ = early_stopping_state(self.past, self.patience)
+            if self.best_model.is_file():  # the chief's; a worker on another machine keeps its current weights
+                self.best_weights = keras.models.load_model(self.best_model, compile=False).get_weights()
+
+
+class CrashPoints(keras.callbacks.Callback):
+    """Tests only (storage.CRASH_ENV): kill the process inside an epoch, or after the epoch was logged
+    but before its backup was written. `phase` tells the run's own fit ("") from a helper network's
+    ("helper-": one RBM, the GAN's quality classifier)."""
+
+    def __init__(self, phase: str = ""):
+        super().__init__()
+        self.phase = phase
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        storage.crash_point(f"{self.phase}epoch-{self.epoch}-batch-{batch}")
+
+    def on_epoch_end(self, epoch, logs=None):
+        storage.crash_point(f"{self.phase}epoch-{epoch}-logged")
+
+
+def make_callbacks(cfg: dict, run_dir: Path, output_dir: Path, monitor: str, is_chief: bool,
+                   past: dict[str, list[float]], backup: RunBackup) -> list[keras.callbacks.Callback]:
+    """Keras's own callbacks do the bookkeeping, in an order that matters: the timer first (so the CSV sees
+    its column); the best checkpoint and the CSV row before the backup, so that an epoch the backup holds
+    is always logged (a row logged after the last backup is dropped on resume, and that epoch trained again);
+    early stopping last. `monitor` is lower-is-better: a loss, or the GAN's Fréchet distance."""
+    callbacks = [EpochTimer(), EpochSeeds(cfg["seed"])]
     if is_chief:
         callbacks += [
-            keras.callbacks.ModelCheckpoint(str(run_dir / "checkpoints" / "best.keras"), monitor=monitor,
-                                            mode="min", save_best_only=True),
+            BestCheckpoint(run_dir / "checkpoints" / "best.keras", monitor, past.get(monitor, [])),
             keras.callbacks.CSVLogger(str(run_dir / "history.csv"), append=True),
             keras.callbacks.TensorBoard(str(run_dir / "logs")),
         ]
+    if os.environ.get(storage.CRASH_ENV):
+        callbacks.append(CrashPoints())
+    # Saves weights, optimizer state and the epoch number after every epoch, and restores them when the
+    # same run directory is trained again: an interrupted run continues where it stopped.
+    callbacks += [backup, keras.callbacks.TerminateOnNaN()]
     patience = cfg["training"]["early_stopping_patience"]
     if patience:
-        callbacks.append(keras.callbacks.EarlyStopping(monitor=monitor, mode="min", patience=patience,
-                                                       restore_best_weights=True))
+        callbacks.append(ResumableEarlyStopping(monitor, patience, past.get(monitor, []),
+                                                run_dir / "checkpoints" / "best.keras"))
     return callbacks
 
 
-def train(cfg: dict, run_dir: Path, verbose: int | str = "auto") -> dict:
-    """Train as `cfg` says, write every artifact into `run_dir`, and return the metrics written."""
+def monitored(datasets) -> str:
+    """What the best checkpoint and early stopping watch; model.py may name its own (the GAN has no loss to watch)."""
+    return getattr(model_module, "MONITOR", None) or ("val_loss" if datasets.validation is not None else "loss")
+
+
+def train(cfg: dict, run_dir: Path | None = None, verbose: int | str = "auto") -> dict:
+    """Train as `cfg` says and write every artifact; return the metrics written.
+
+    run_dir: None makes a new runs/<time>-<name>/ once the config and the data have been checked, so a
+    refused run leaves nothing behind. An existing, unfinished run directory is finished from where it
+    stopped: inside or after training, while saving, or while scoring.
+    """
     configure_devices(cfg)
     keras.utils.set_random_seed(cfg["seed"])
     if cfg["training"]["deterministic"]:
@@ -141,17 +306,34 @@ def train(cfg: dict, run_dir: Path, verbose: int | str = "auto") -> dict:
     replicas = strategy.num_replicas_in_sync
     multi_worker = isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy)
     is_chief = not multi_worker or strategy.cluster_resolver.task_id == 0
-    output_dir = run_dir if is_chief else run_dir / f"worker-{strategy.cluster_resolver.task_id}"
-    output_dir.mkdir(parents=True, exist_ok=True)
-    if is_chief:
-        config_module.dump(cfg, run_dir / "config.yaml")
 
     # Each replica gets `batch_size` examples, so one step consumes batch_size x replicas.
     global_batch = cfg["training"]["batch_size"] * replicas
     datasets = data.load_datasets(cfg, global_batch, even_batches=replicas > 1)
+    if datasets.validation is not None and int(datasets.validation.cardinality()) == 0:
+        raise RunError(f"data.validation_split: the validation set is smaller than one global batch ({global_batch}); "
+                       f"hold out more examples or lower training.batch_size")
+
+    if run_dir is None:
+        run_dir = new_run_dir(cfg)
+    if is_chief:
+        print(f"run directory: {run_dir}", flush=True)
+    output_dir = run_dir if is_chief else run_dir / f"worker-{strategy.cluster_resolver.task_id}"
+    output_dir.mkdir(parents=True, exist_ok=True)
+    if not (output_dir / "model.keras").exists():  # written in one rename: there means trained and saved
+        train_and_save(cfg, run_dir, output_dir, strategy, datasets, is_chief, verbose)
+    if not is_chief:
+        return {}
+    return finish(cfg, run_dir, datasets)
+
+
+def train_and_save(cfg: dict, run_dir: Path, output_dir: Path, strategy, datasets, is_chief: bool,
+                   verbose: int | str) -> None:
+    """Build the network, restore its backup if there is one, train the epochs still to do, and save model.keras."""
+    replicas = strategy.num_replicas_in_sync
+    multi_worker = isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy)
     # XLA cannot compile a step whose variables live on several CPU devices; on GPUs it can.
     jit_compile = cfg["training"]["jit_compile"] and (replicas == 1 or bool(tf.config.list_physical_devices("GPU")))
-
     with strategy.scope():
         model = model_module.build_model(cfg, **datasets.adapted)
         model.compile(
@@ -161,11 +343,21 @@ def train(cfg: dict, run_dir: Path, verbose: int | str = "auto") -> dict:
             jit_compile=jit_compile,
             steps_per_execution=1 if multi_worker else cfg["training"]["steps_per_execution"],
         )
-    if datasets.validation is not None and int(datasets.validation.cardinality()) == 0:
-        raise RunError(f"data.validation_split: the validation set is smaller than one global batch ({global_batch}); "
-                       f"hold out more examples or lower training.batch_size")
-    # What the best checkpoint and early stopping watch; model.py may name its own (the GAN has no loss to watch).
-    monitor = getattr(model_module, "MONITOR", None) or ("val_loss" if datasets.validation is not None else "loss")
+    backup = RunBackup(output_dir / "backup")
+    done = backup.restore(model)
+    epochs = cfg["training"]["epochs"]
+    if epochs < done:
+        raise RunError(f"training.epochs: got {epochs}; this run has already trained {done} epochs, so give at "
+                       f"least {done}")
+    # Restored (or new): only now does anything in the run directory change.
+    if is_chief:
+        keep_history(run_dir / "history.csv", done)
+        storage.write_atomically(run_dir / "config.yaml", partial(config_module.dump, cfg))
+    past = plots.read_history(run_dir / "history.csv")
+    monitor = monitored(datasets)
+    patience = cfg["training"]["early_stopping_patience"]
+    if patience and early_stopping_state(past.get(monitor, []), patience)[3]:
+        epochs = done  # it had stopped early: fit only restores the best weights
     steps = cfg["training"]["steps_per_epoch"]
 
     def fit(network: keras.Model, epochs: int, callbacks: list) -> None:
@@ -179,60 +371,114 @@ def train(cfg: dict, run_dir: Path, verbose: int | str = "auto") -> dict:
     # model.py may train the network's starting weights another way first (the DBN's RBMs). A resumed
     # run skips that: its backup holds the weights reached since.
     pretrain = getattr(model_module, "pretrain", None)
-    if pretrain and not (output_dir / "backup").exists():
+    if pretrain and not done:
         started = time.perf_counter()
-        report = pretrain(model, cfg, strategy, partial(_fit_for_history, fit), run_dir if is_chief else None)
+        report = pretrain(model, cfg, strategy, partial(_fit_for_history, fit, cfg["seed"]),
+                          run_dir if is_chief else None)
         report["pretraining_wall_time_seconds"] = round(time.perf_counter() - started, 3)
         if is_chief:
-            write_metrics(run_dir, report)
+            record_unfinished(run_dir, report)
+        storage.crash_point("after-pretraining")
 
-    callbacks = make_callbacks(cfg, output_dir, monitor, is_chief)
+    callbacks = make_callbacks(cfg, run_dir, output_dir, monitor, is_chief, past, backup)
     # model.py may add per-epoch callbacks (the GAN's image grids and quality measures). They run right after the
-    # timer, so the CSV log, the best checkpoint and early stopping see what they add to the epoch's logs.
+    # timer and the seeds, so the CSV log, the best checkpoint and early stopping see what they add to the logs.
     run_callbacks = getattr(model_module, "run_callbacks", None)
     if run_callbacks:
-        extra, report = run_callbacks(cfg, datasets, output_dir, partial(_fit_for_history, fit), strategy)
-        callbacks[1:1] = extra
+        extra, report = run_callbacks(cfg, datasets, output_dir, partial(_fit_for_history, fit, cfg["seed"]),
+                                      strategy)
+        callbacks[2:2] = extra
         if is_chief:
-            write_metrics(run_dir, report)
+            record_unfinished(run_dir, report)
 
-    started = time.perf_counter()
-    fit(model, cfg["training"]["epochs"], callbacks)
-    wall_time = time.perf_counter() - started
-
+    fit(model, epochs, callbacks)
+    storage.crash_point("after-fit")
+    if is_chief:
+        record_unfinished(run_dir, {
+            "strategy": {"name": type(strategy).__name__, "replicas": replicas,
+                         "global_batch_size": cfg["training"]["batch_size"] * replicas},
+            "jit_compile": bool(model.jit_compile),  # what Keras used: it turns XLA off for layers that cannot compile
+            "parameters": model.count_params(),
+        })
     # Every worker saves (saving reads variables that all of them share); only the chief's copy counts.
     # model.py may wrap the trained network for saving: the text projects put the word lookup in front,
     # so the saved model reads raw strings while training ran on word ids made by the input pipeline.
     export = getattr(model_module, "saved_model", None)
-    (export(model, cfg, **datasets.adapted) if export else model).save(output_dir / "model.keras")
-    if not is_chief:
-        return {}
+    network = export(model, cfg, **datasets.adapted) if export else model
+    storage.write_atomically(output_dir / "model.keras", network.save)
+    storage.crash_point("after-model")
+
+
+def finish(cfg: dict, run_dir: Path, datasets) -> dict:
+    """Everything after training, made from what is on disk: the curves, the test scores, and metrics.json,
+    written last because it marks the run finished. Then the backup is no longer needed."""
     history = plots.read_history(run_dir / "history.csv")
     plots.plot_history(history, run_dir / "training_curves.png")
     epoch_times = [float(t) for t in history.get("epoch_seconds", [])]
+    monitor = monitored(datasets)
     metrics = {
         "architecture": ARCHITECTURE,
         "data": datasets.describe(),
         "class_names": datasets.class_names,  # what each output means, for `predict`
-        "strategy": {"name": type(strategy).__name__, "replicas": replicas, "global_batch_size": global_batch},
-        "jit_compile": bool(model.jit_compile),  # what Keras used: it turns XLA off for layers that cannot compile
-        "parameters": model.count_params(),
+        **read_unfinished(run_dir),
         "epochs_completed": len(epoch_times),
-        "wall_time_seconds": round(wall_time, 3),
+        # The epochs' own times, summed: an interrupted run counts each epoch it kept once.
+        "wall_time_seconds": round(sum(epoch_times), 3),
         "final_epoch": {key: float(values[-1]) for key, values in history.items() if key != "epoch" and values},
         "monitor": monitor,
-        "best": float(min(float(v) for v in history[monitor])) if history.get(monitor) else None,
+        "best": float(min(history[monitor])) if history.get(monitor) else None,
         "versions": {"tensorflow": tf.__version__, "keras": keras.__version__},
     }
     # Score the saved file, outside any strategy: that is the model `evaluate` and `predict` will load.
     metrics["test"] = evaluation.evaluate(keras.models.load_model(run_dir / "model.keras"), datasets, run_dir, cfg)
-    return write_metrics(run_dir, metrics)
+    storage.crash_point("after-evaluation")
+    storage.write_json(run_dir / "metrics.json", metrics)
+    shutil.rmtree(run_dir / "backup", ignore_errors=True)
+    (run_dir / UNFINISHED).unlink(missing_ok=True)
+    for stray in run_dir.rglob(".*.partial*"):  # a write cut short by a kill, whose file was written again since
+        stray.unlink()
+    return metrics
 
 
-def _fit_for_history(fit, network: keras.Model, epochs: int) -> dict[str, list[float]]:
-    """Train a helper network (such as one RBM) with only the timer; return its per-epoch logs."""
+# What an unfinished run has recorded so far (the pre-training report, training facts); it becomes part of
+# metrics.json when the run finishes.
+UNFINISHED = "unfinished.json"
+
+
+def record_unfinished(run_dir: Path, updates: dict) -> None:
+    storage.write_json(run_dir / UNFINISHED, {**read_unfinished(run_dir), **updates})
+
+
+def read_unfinished(run_dir: Path) -> dict:
+    path = run_dir / UNFINISHED
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def keep_history(path: Path, epochs: int) -> None:
+    """Keep the history.csv rows of the first `epochs` epochs, the ones the backup holds.
+
+    A row written after the last backup (the kill came before the epoch's backup was saved), or cut
+    short by the kill, is dropped: that epoch is trained again and logs its row again.
+    """
+    if not path.exists():
+        return
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    if not rows:
+        return
+    header, kept = rows[0], [row for row in rows[1:] if len(row) == len(rows[0]) and row[0].isdigit()
+                             and int(row[0]) < epochs]
+    if len(kept) != len(rows) - 1:
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows([header, *kept])  # as CSVLogger writes it
+        storage.write_text(path, buffer.getvalue())
+
+
+def _fit_for_history(fit, seed: int, network: keras.Model, epochs: int) -> dict[str, list[float]]:
+    """Train a helper network (such as one RBM) with only the timer and the seeds; return its per-epoch logs."""
     history = keras.callbacks.History()
-    fit(network, epochs, [EpochTimer(), keras.callbacks.TerminateOnNaN(), history])
+    crash_points = [CrashPoints("helper-")] if os.environ.get(storage.CRASH_ENV) else []
+    fit(network, epochs, [EpochTimer(), EpochSeeds(seed), keras.callbacks.TerminateOnNaN(), *crash_points, history])
     return history.history
 
 
@@ -292,5 +538,5 @@ def write_metrics(run_dir: Path, updates: dict) -> dict:
     path = run_dir / "metrics.json"
     metrics = json.loads(path.read_text()) if path.exists() else {}
     metrics.update(updates)
-    path.write_text(json.dumps(metrics, indent=2) + "\n")
+    storage.write_json(path, metrics)
     return metrics

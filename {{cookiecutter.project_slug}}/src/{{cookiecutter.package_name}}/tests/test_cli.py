@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 
-from .. import architecture, cli, evaluation, training
+from .. import architecture, cli, evaluation, prediction, training
 from ..model import build_model
 from ..shapes import total_params
 from .conftest import CONFIG_PATH, QUICK, run_project
@@ -42,6 +43,47 @@ def test_a_finished_run_is_never_overwritten(finished_run, capsys):
     assert "this run already finished" in capsys.readouterr().err
     assert cli.main(["train", "--resume", str(finished_run)]) == 2
     assert (finished_run / "model.keras").read_bytes() == before
+
+
+def _files(folder):
+    return {path: path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+
+
+def _unfinished_copy(finished_run, tmp_path):
+    """The finished run as a kill after saving model.keras leaves it: no metrics.json, the mark of a finished run."""
+    run_dir = tmp_path / "unfinished"
+    shutil.copytree(finished_run, run_dir)
+    (run_dir / "metrics.json").unlink()
+    return run_dir
+
+
+def test_resume_only_continues_and_a_refusal_changes_nothing(finished_run, tmp_path, capsys):
+    run_dir = _unfinished_copy(finished_run, tmp_path)
+    before = _files(run_dir)
+    assert cli.main(["train", "--resume", str(run_dir), "seed=7", "training.batch_size=8"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"error: --resume {run_dir}: cannot change seed, training.batch_size; a resumed run continues as it was "
+        f"trained (only training.epochs may change, to train further): start a new run instead")
+    assert _files(run_dir) == before
+
+
+def test_evaluate_and_predict_say_what_is_wrong_with_a_run(finished_run, tmp_path, capsys):
+    run_dir = _unfinished_copy(finished_run, tmp_path)
+    inputs = [] if prediction.COMMAND == "sample" else ["anything"]  # a GAN's sample command needs no input
+    for command in (["evaluate", str(run_dir)], [prediction.COMMAND, str(run_dir), *inputs]):
+        assert cli.main(command) == 2
+        assert (f"error: {run_dir}: this run has not finished (no metrics.json); finish it with python train.py "
+                f"--resume {run_dir}") in capsys.readouterr().err
+    (run_dir / "metrics.json").write_text('{"test": {"accur')  # cut short by something other than this project
+    assert cli.main(["evaluate", str(run_dir)]) == 2
+    assert f"error: {run_dir / 'metrics.json'}: damaged" in capsys.readouterr().err
+    shutil.copy(finished_run / "metrics.json", run_dir / "metrics.json")
+    model = run_dir / "model.keras"
+    model.write_bytes(model.read_bytes()[:1000])
+    before = _files(run_dir)
+    assert cli.main(["evaluate", str(run_dir)]) == 2
+    assert f"error: {model}: damaged, Keras cannot read it" in capsys.readouterr().err
+    assert _files(run_dir) == before, "a refused evaluate writes nothing"
 
 
 def test_commands_on_a_folder_that_is_no_run(tmp_path, capsys):

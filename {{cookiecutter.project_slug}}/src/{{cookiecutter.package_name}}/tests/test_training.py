@@ -25,7 +25,8 @@ def test_run_writes_every_artifact(quick_config, tmp_path):
     metrics = training.train(cfg, run_dir, verbose=0)
 
     assert ARTIFACTS <= {path.name for path in run_dir.iterdir()}
-    assert not (run_dir / "backup").exists(), "the backup is removed once training completes"
+    assert not (run_dir / "backup").exists(), "the backup is removed once the run is finished"
+    assert not (run_dir / training.UNFINISHED).exists() and not list(run_dir.rglob(".*.partial*"))
     assert (run_dir / "checkpoints" / "best.keras").is_file()
     assert list((run_dir / "logs").rglob("events.out.tfevents.*")), "TensorBoard wrote no event file"
     assert schema.load(run_dir / "config.yaml") == cfg, "the resolved config is saved with the run"
@@ -71,7 +72,8 @@ def test_tfds_without_data_or_network_fails_fast_and_clearly(quick_config, tmp_p
     monkeypatch.setattr(socket, "create_connection", _refuse)
     cfg = quick_config("data.source=tfds", f"data.data_dir={tmp_path / 'empty'}")
     with pytest.raises(data_sources.DataError, match="is not in .*empty and the network is unreachable"):
-        training.train(cfg, training.new_run_dir(cfg), verbose=0)
+        training.train(cfg, verbose=0)
+    assert not (tmp_path / "runs").exists(), "a run refused for its data leaves no run directory behind"
 
 
 def _refuse(*args, **kwargs):
