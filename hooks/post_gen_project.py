@@ -1,7 +1,7 @@
-"""Keep only the chosen architecture's files, then check the result as train.py would.
+"""Keep only the chosen architecture's files, then check the result as pip and train.py would.
 
-On any failure this prints the problem and exits 1; cookiecutter then removes the half-made
-project directory.
+The answers were checked before generation (pre_gen_project.py); a failure here is the template's
+own. It prints the problem and exits 1; cookiecutter then removes the half-made project directory.
 """
 
 import json
@@ -9,13 +9,16 @@ import shutil
 import sys
 from pathlib import Path
 
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10 has no TOML reader; the check below is skipped there
+    tomllib = None
+
 sys.dont_write_bytecode = True  # leave no __pycache__ behind from the checks below
 ANSWERS = json.loads(r"""{{ cookiecutter | tojson }}""")
-
-
-# Files shared by several architectures, laid down before the architecture's own (which win).
-SHARED = {"mnist_mlp": ["_mnist"], "lenet5": ["_mnist"], "dbn": ["_mnist"], "rnn_sentiment": ["_rnn"],
-          "seq2seq_translation": ["_rnn"]}
+# Files shared by several architectures (cookiecutter.json's _shared_folders), laid down before the
+# architecture's own, which win.
+SHARED = ANSWERS["_shared_folders"]
 
 
 def keep_architecture(project: Path, architecture: str) -> None:
@@ -40,6 +43,15 @@ def check_sources(project: Path) -> None:
             sys.exit(f"error: {path.relative_to(project)} does not compile: {error.msg} (line {error.lineno})")
 
 
+def check_pyproject(project: Path) -> None:
+    if tomllib is None:
+        return
+    try:
+        tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        sys.exit(f"error: pyproject.toml is not valid TOML: {error}")
+
+
 def check_config(project: Path, package: str) -> None:
     """Validate config.yaml with the project's own schema (standard library + PyYAML only)."""
     sys.path.insert(0, str(project / "src"))
@@ -57,4 +69,5 @@ if __name__ == "__main__":
     project = Path.cwd()
     keep_architecture(project, ANSWERS["architecture"])
     check_sources(project)
+    check_pyproject(project)
     check_config(project, ANSWERS["package_name"])

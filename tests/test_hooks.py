@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 
-from .conftest import TEMPLATE, cookiecutter_cli
+from .conftest import BIN, TEMPLATE, cookiecutter_cli
+from .dependency_modules import LIST, dependency_modules
+
+LONG = "a" * 300
 
 
 @pytest.mark.parametrize(
@@ -21,6 +26,29 @@ from .conftest import TEMPLATE, cookiecutter_cli
         (["package_name=json"], "error: package_name: got 'json'; it would hide the module 'json'"),
         (["project_slug=train"], "error: project_slug: got 'train'; it would hide the module 'train'"),
         (["package_name=ünï"], "error: package_name: got 'ünï'; expected a Python identifier"),
+        # Modules that the project's dependencies import, not only the project itself (hooks/dependency_modules.txt).
+        (["package_name=rich"], "error: package_name: got 'rich'; it would hide the module 'rich'"),
+        (["package_name=PIL"], "error: package_name: got 'PIL'; it would hide the module 'PIL'"),
+        (["package_name=requests"], "error: package_name: got 'requests'; it would hide the module 'requests'"),
+        (["project_slug=tqdm"], "error: project_slug: got 'tqdm'; it would hide the module 'tqdm'"),
+        (["project_slug=six"], "error: project_slug: got 'six'; it would hide the module 'six'"),
+        (["project_slug=wrapt"], "error: project_slug: got 'wrapt'; it would hide the module 'wrapt'"),
+        # cookiecutter makes the project's folder before any hook: these are refused as it is named.
+        (["project_slug=a/b"], "error: project_slug: got 'a/b'; expected a Python identifier (letters, digits"),
+        (["project_slug=../up"], "error: project_slug: got '../up'; expected a Python identifier"),
+        ([f"project_slug={LONG}"], f"error: project_slug: got {LONG[:40]!r}... (300 characters); expected at most "
+                                   f"64 characters"),
+        ([f"package_name={LONG}"], f"error: package_name: got {LONG[:40]!r}... (300 characters); expected at most "
+                                   f"64 characters"),
+        ([f"project_name={LONG}"], f"error: project_name: got {LONG[:40]!r}... (300 characters); expected at most "
+                                   f"200 characters"),
+        # A byte that is not UTF-8 on the command line reaches Python as a lone surrogate.
+        (["project_name=caf\udce9"], "error: project_name: got 'caf\\udce9'; expected UTF-8 text (it holds an "
+                                     "undecodable byte: check the terminal's encoding)"),
+        (["author=caf\udce9"], "error: author: got 'caf\\udce9'; expected UTF-8 text"),
+        (["description=two\nlines"], "error: description: got 'two\\nlines'; expected a single line without "
+                                     "control characters"),
+        (["epochs=5\n..."], "error: epochs: got '5\\n...'; expected an integer from 1 to 100000"),
         (["epochs=abc"], "error: epochs: got 'abc'; expected an integer from 1 to 100000"),
         (["epochs=0"], "error: epochs: got 0; expected an integer from 1 to 100000"),
         (["epochs=2.5"], "error: epochs: got 2.5; expected an integer from 1 to 100000"),
@@ -31,17 +59,21 @@ from .conftest import TEMPLATE, cookiecutter_cli
         (["author= "], "error: author: got ' '; expected a non-empty text"),
         (["optimizer=adam", "learning_rate=5"],
          "error: training.learning_rate: got 5 with training.optimizer=adam; adaptive optimizers"),
-        (["image_size=28: [1]"], "error: image_size: got '28: [1]'; expected a whole number of pixels from 12 to 1024"),
-        # Generated, then refused by the dcgan's own schema: the generator cannot grow to 30 pixels.
+        (["image_size=28: [1]"], "error: image_size: got {28: [1]}; expected an integer from 12 to 1024"),
+        (["image_size=²"], "error: image_size: got '²'; expected an integer from 12 to 1024"),
+        # Refused by the dcgan's own schema, on config.yaml as it would be written: the generator cannot grow to 30.
         (["architecture=dcgan", "image_size=30"], "error: data.image_size: got 30; 30 is not a start of 3-8 pixels "
                                                   "doubled at least twice"),
     ],
 )
 def test_pre_gen_refusals(tmp_path, answers, message):
     result = cookiecutter_cli(tmp_path / "out", *answers)
-    assert result.returncode != 0
-    assert message in result.stderr, result.stderr
-    assert list((tmp_path / "out").glob("*")) == [], "a refused answer must leave no project behind"
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()  # a project_slug problem is package_name's too, unless that is given
+    assert all(line.startswith("error: ") for line in lines), result.stderr
+    assert any(line.startswith(message) for line in lines), result.stderr
+    left = [path.relative_to(tmp_path) for path in tmp_path.rglob("*")]
+    assert left in ([], [Path("out")]), f"a refused answer must leave nothing behind, left {left}"
 
 
 @pytest.mark.parametrize(
@@ -98,3 +130,53 @@ def test_answers_are_read_as_data_in_the_hook(tmp_path):
     result = cookiecutter_cli(tmp_path / "out", 'project_name=a"""b\'\'\'c\\', "project_slug=quoted_net")
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "out" / "quoted_net" / "train.py").is_file()
+
+
+def test_post_gen_refuses_a_pyproject_that_is_not_toml(tmp_path):
+    template = tmp_path / "template"
+    shutil.copytree(TEMPLATE, template, ignore=shutil.ignore_patterns(".venv", ".git", "build", "__pycache__"))
+    pyproject = next(template.glob("*/pyproject.toml"))
+    pyproject.write_text(pyproject.read_text() + '\nbroken = "\n')
+    result = cookiecutter_cli(tmp_path / "out", template=template)
+    assert result.returncode != 0
+    assert result.stderr.startswith("error: pyproject.toml is not valid TOML: "), result.stderr
+    assert not (tmp_path / "out" / "mnist_classic").exists()
+
+
+def files_and_times(project: Path) -> dict[str, tuple[bytes, int]]:
+    return {str(path.relative_to(project)): (path.read_bytes() if path.is_file() else b"", path.stat().st_mtime_ns)
+            for path in project.rglob("*")}
+
+
+@pytest.mark.parametrize("answer", ["image_size=30", "author=caf\udce9", "learning_rate=5"])
+def test_a_refused_answer_leaves_an_existing_project_unchanged(tmp_path, answer):
+    """`cookiecutter -f` writes over an existing project: every check must come before the first file."""
+    out = tmp_path / "out"
+    assert cookiecutter_cli(out, "architecture=dcgan").returncode == 0
+    project = out / "mnist_classic"
+    before = files_and_times(project)
+    result = cookiecutter_cli(out, "--overwrite-if-exists", "architecture=dcgan", answer)
+    assert result.returncode == 1 and result.stderr.startswith("error: "), result.stderr
+    assert files_and_times(project) == before
+    # The same command with an accepted answer does rewrite the project: the comparison above can see it.
+    assert cookiecutter_cli(out, "--overwrite-if-exists", "architecture=dcgan", "image_size=32").returncode == 0
+    assert "image_size: 32 " in (project / "config.yaml").read_text()
+    assert files_and_times(project) != before
+
+
+def test_dependency_module_list_is_current():
+    """The pre-gen hook refuses names of the modules in hooks/dependency_modules.txt; they must be all of them."""
+    written = [line for line in LIST.read_text().splitlines() if not line.startswith("#")]
+    assert written == dependency_modules(), (
+        "hooks/dependency_modules.txt is out of date: run .venv/bin/python -m tests.dependency_modules")
+
+
+def test_command_line_answers_are_jinja_templates_to_cookiecutter(tmp_path):
+    """As README.md says: cookiecutter renders a key=value answer before any hook sees it; a typed one stays text."""
+    result = cookiecutter_cli(tmp_path / "out", "project_name=Net {{ 7*7 }}", "project_slug=given")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out" / "given" / "README.md").read_text(encoding="utf-8").startswith("# Net 49\n")
+    typed = subprocess.run([str(BIN / "cookiecutter"), "--output-dir", str(tmp_path / "out"), str(TEMPLATE)],
+                           input="Net {{ 7*7 }}\ntyped\n" + "\n" * 30, capture_output=True, text=True, timeout=120)
+    assert typed.returncode == 0, typed.stderr
+    assert (tmp_path / "out" / "typed" / "README.md").read_text(encoding="utf-8").startswith("# Net {{ 7*7 }}\n")

@@ -11,6 +11,7 @@ weights. With `model.pretrain=false` it is the same net from random initializati
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from .architecture import IMAGE_SHAPE, NUM_CLASSES
 from .layers import RBM
 from .pretraining import RBMTrainer
 from .shapes import flat_size
+from .storage import write_text
 
 
 def build_model(cfg: dict) -> keras.Model:
@@ -67,10 +69,11 @@ def pretrain(model: keras.Model, cfg: dict, strategy, fit: Callable, run_dir: Pa
         rows += [{"rbm": index, "epoch": epoch, **{key: values[epoch] for key, values in per_epoch.items()}}
                  for epoch in range(len(history["reconstruction_error"]))]
     if run_dir is not None:
-        with (run_dir / "pretraining.csv").open("w", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
+        table = io.StringIO()
+        writer = csv.DictWriter(table, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+        write_text(run_dir / "pretraining.csv", table.getvalue())
         plots.plot_filters(rbms[0].kernel.numpy(), IMAGE_SHAPE[:2], run_dir / "rbm_1_filters.png")
     return {"pretraining": report}
 

@@ -21,6 +21,7 @@ import keras
 import numpy as np
 
 from . import plots
+from .storage import write_atomically
 
 CLASSIFIER_FILE = "quality_classifier.keras"
 FEATURES = "features"  # the classifier's layer whose outputs are compared
@@ -63,7 +64,7 @@ def classifier_for_run(cfg: dict, datasets, output_dir: Path, fit, strategy) -> 
     if origin == "trained in this run":
         fit(classifier, cfg["quality"]["classifier_epochs"])
     if not path.exists():
-        classifier.save(path)
+        write_atomically(path, classifier.save)
     correct = total = 0
     for images, labels in datasets.test:
         correct += int(np.sum(in_batches(classifier, images.numpy()).argmax(axis=-1) == labels.numpy()))

@@ -10,6 +10,7 @@ so the number can be compared with others computed the same way.
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,7 @@ import sacrebleu
 from . import plots, tokens
 from .data_sources import Datasets
 from .decoding import Translator
+from .storage import write_text
 
 # The test metric a run is judged by, and what `evaluate` writes into the run directory besides metrics.json.
 HEADLINE = "bleu"
@@ -42,10 +44,11 @@ def evaluate(model, datasets: Datasets, run_dir: Path, cfg: dict) -> dict:
         attention += weights
     bleu = sacrebleu.metrics.BLEU(lowercase=True)
     score = bleu.corpus_score(translations, [references])
-    with (run_dir / "translations.tsv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
-        writer.writerow(["source", "reference", "translation"])
-        writer.writerows(zip(sources, references, translations, strict=True))
+    table = io.StringIO()
+    writer = csv.writer(table, delimiter="\t", lineterminator="\n")
+    writer.writerow(["source", "reference", "translation"])
+    writer.writerows(zip(sources, references, translations, strict=True))
+    write_text(run_dir / "translations.tsv", table.getvalue())
     if translator.has_attention:
         first = list(zip(sources, translations, attention, strict=True))[:HEAT_MAPS]
         shown = [(_words(source), translation.split(), weights) for source, translation, weights in first]
