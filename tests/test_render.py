@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import subprocess
+import sys
 import tomllib
 
 import pytest
@@ -123,3 +125,17 @@ def test_image_answers_reach_the_dcgan_config(bake):
     project = bake(architecture="dcgan", image_size=64, image_channels=3)
     data = yaml.safe_load((project / "config.yaml").read_text())["data"]
     assert (data["image_size"], data["channels"]) == (64, 3)
+
+
+@pytest.mark.parametrize(("typed", "value"), [("1e-4", 1e-4), ("1E-3", 1e-3), (".05", 0.05), ("5e-1", 0.5)])
+def test_a_learning_rate_answer_as_people_write_it(bake, typed, value):
+    """The project reads config.yaml with its own config.py, where 1e-4 is a number (PyYAML alone reads text)."""
+    project = bake(learning_rate=typed)
+    sys.path.insert(0, str(project / "src"))
+    try:
+        schema = importlib.import_module(f"{project.name}.schema")
+        assert schema.load(project / "config.yaml")["training"]["learning_rate"] == value
+    finally:
+        sys.path.remove(str(project / "src"))
+        for name in [name for name in sys.modules if name.split(".")[0] == project.name]:
+            del sys.modules[name]

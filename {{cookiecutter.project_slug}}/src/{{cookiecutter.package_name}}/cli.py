@@ -80,6 +80,11 @@ def _train(args) -> int:
                             f"was trained (only training.epochs may change, to train further): start a new run instead")
     else:
         cfg, run_dir = schema.load(Path(args.config), args.overrides), args.run_dir
+        if run_dir is not None and run_dir.exists() and not run_dir.is_dir():
+            raise UserError(f"--run-dir {run_dir}: is a file; expected a folder for the run (new, or unfinished)")
+        runs = Path(cfg["run"]["runs_dir"])
+        if run_dir is None and runs.exists() and not runs.is_dir():
+            raise UserError(f"run.runs_dir={str(runs)!r}: is a file; expected a folder to make run directories in")
     from . import training
 
     if run_dir is not None:

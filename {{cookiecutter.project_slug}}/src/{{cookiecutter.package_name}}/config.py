@@ -12,12 +12,37 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+
+class NumberLoader(yaml.SafeLoader):
+    """YAML as PyYAML reads it, except that numbers are read as people write them.
+
+    PyYAML follows YAML 1.1, where a float needs a dot: `1e-4`, `1E-3` and `5e2` would be read as
+    text and refused. YAML 1.2 (and Python, and every course note) reads them as numbers; so do we.
+    """
+
+
+class NumberDumper(yaml.SafeDumper):
+    """Writes YAML that NumberLoader reads back as it was: a text such as "1e5" is quoted."""
+
+
+for _side in (NumberLoader, NumberDumper):
+    _side.add_implicit_resolver(
+        "tag:yaml.org,2002:float",
+        re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$"),
+        list("-+0123456789."),
+    )
+
+
+def read_yaml(text: str) -> Any:
+    return yaml.load(text, Loader=NumberLoader)  # noqa: S506 (a SafeLoader: plain data only)
 
 
 class UserError(ValueError):
@@ -115,7 +140,10 @@ class Field:
             raise self._error(key, shown)
         if isinstance(value, float) and not math.isfinite(value):
             raise self._error(key, shown)
-        number = kind(value)
+        try:
+            number = kind(value)
+        except OverflowError:  # an integer too large for a float
+            raise self._error(key, shown) from None
         too_low = self.minimum is not None and number < self.minimum
         too_high = self.maximum is not None and (
             number >= self.maximum if self.below_maximum else number > self.maximum
@@ -172,8 +200,8 @@ def parse_override(text: str) -> tuple[str, Any]:
     if not sep or not key:
         raise ConfigError([f"override {text!r}: expected key=value, for example training.epochs=5"])
     try:
-        value = yaml.safe_load(raw) if raw.strip() else raw
-    except yaml.YAMLError:
+        value = read_yaml(raw) if raw.strip() else raw
+    except (yaml.YAMLError, RecursionError):
         value = raw
     return key, value
 
@@ -211,11 +239,15 @@ def validate(
     `check` receives the checked config and yields messages for combinations of values that are
     each fine alone but wrong together.
     """
+    return _validate_flat(flatten(raw), fields, check)
+
+
+def _validate_flat(flat: Mapping[str, Any], fields: Mapping[str, Field],
+                   check: Callable[[dict], Iterable[str]] | None) -> dict[str, Any]:
     problems: list[str] = []
-    flat = flatten(raw)
     for key in flat:
         if key not in fields:
-            problems.append(f"{key}: unknown key{_suggestion(key, fields)}")
+            problems.append(f"{_key(key)}: unknown key{_suggestion(key, fields)}")
     checked: dict[str, Any] = {}
     for key, field in fields.items():
         if key not in flat:
@@ -243,15 +275,7 @@ def load(
 ) -> dict[str, Any]:
     """Read a YAML file, apply `key=value` overrides on top, and validate the result."""
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError([f"config file {path}: not found"]) from None
-    except yaml.YAMLError as error:
-        raise ConfigError([f"config file {path}: not valid YAML ({error})"]) from None
-    if not isinstance(raw, Mapping):
-        raise ConfigError([f"config file {path}: expected a mapping of keys to values"])
-    flat = flatten(raw)
+    flat = flatten(read_config_file(path))
     problems = []
     for text in overrides:
         try:
@@ -259,14 +283,55 @@ def load(
         except ConfigError as error:
             problems.extend(error.problems)
             continue
-        flat[key] = value
+        # A section may be given whole (training={epochs: 3, seed: 1}): that sets each key in it.
+        given = flatten({key: value}) if isinstance(value, Mapping) and value else {key: value}
+        for name in given:
+            section = next((old for old in flat if old.startswith(name + ".")), None)
+            above = next((old for old in flat if name.startswith(old + ".")), None)
+            if section:
+                problems.append(f"override {text!r}: {_key(name)} is a section of the config, not a value; set one "
+                                f"of its keys, for example {_key(section)}=...")
+            elif above:
+                problems.append(f"override {text!r}: {_key(above)} is a value, not a section; set it as "
+                                f"{_key(above)}=...")
+            else:
+                flat[name] = given[name]
     if problems:
         raise ConfigError(problems)
-    return validate(unflatten(flat), fields, check)
+    return _validate_flat(flat, fields, check)
+
+
+def read_config_file(path: Path) -> Mapping[str, Any]:
+    """The mapping a YAML config file holds, or a ConfigError that names the file and what is wrong with it."""
+    try:
+        raw_bytes = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError([f"config file {path}: not found"]) from None
+    except IsADirectoryError:
+        raise ConfigError([f"config file {path}: is a folder; expected a YAML file such as config.yaml"]) from None
+    except OSError as error:
+        raise ConfigError([f"config file {path}: cannot be read ({error.strerror or error})"]) from None
+    try:
+        text = raw_bytes.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw_bytes[: error.start].count(b"\n") + 1
+        raise ConfigError([f"config file {path}: not UTF-8 text (byte {raw_bytes[error.start]:#04x} on line "
+                           f"{line}); save it as UTF-8"]) from None
+    try:
+        raw = read_yaml(text)
+    except yaml.YAMLError as error:
+        shown = " ".join(str(error).split())
+        raise ConfigError([f"config file {path}: not valid YAML ({shown})"]) from None
+    except RecursionError:
+        raise ConfigError([f"config file {path}: nested too deeply to be a config"]) from None
+    if not isinstance(raw, Mapping):
+        raise ConfigError([f"config file {path}: expected a mapping of keys to values"])
+    return raw
 
 
 def dump(config: Mapping[str, Any], path: str | Path) -> None:
-    Path(path).write_text(yaml.safe_dump(dict(config), sort_keys=False), encoding="utf-8")
+    Path(path).write_text(yaml.dump(dict(config), Dumper=NumberDumper, sort_keys=False, allow_unicode=True),
+                          encoding="utf-8")
 
 
 def _suggestion(word: str, candidates: Iterable[str]) -> str:
@@ -274,11 +339,24 @@ def _suggestion(word: str, candidates: Iterable[str]) -> str:
     return f" (did you mean {close[0]}?)" if close else ""
 
 
+def _key(name: str) -> str:
+    """A key as typed, or quoted where it holds a line break or another character that does not print."""
+    return name if name.isprintable() else repr(name)
+
+
 def _show(value: Any) -> str:
+    """A value as one line, written as it would be typed (long ones cut, with their length)."""
     if isinstance(value, str):
-        return repr(value)
-    return yaml.safe_dump(value, default_flow_style=True).strip().removesuffix("...").strip()
+        text = repr(value)
+    else:
+        text = yaml.dump(value, Dumper=NumberDumper, default_flow_style=True, width=10**9).strip()
+        text = text.removesuffix("...").strip()
+    return text if len(text) <= 100 else f"{text[:60]}... ({len(text)} characters)"
 
 
 def _fmt(number: float) -> str:
-    return str(int(number)) if float(number).is_integer() else f"{number:g}"
+    """A bound as a person would type it back (and as this module reads it): 10, 0.001, 1e-8."""
+    if float(number).is_integer() and abs(number) < 1e16:
+        return str(int(number))
+    mantissa, _, exponent = f"{number:g}".partition("e")
+    return mantissa + (f"e{int(exponent)}" if exponent else "")

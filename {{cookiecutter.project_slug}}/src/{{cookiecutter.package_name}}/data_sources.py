@@ -8,6 +8,8 @@ import difflib
 import socket
 import sys
 import threading
+import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -138,7 +140,7 @@ def read_npy_image(path: Path) -> np.ndarray:
     """An image saved with `np.save`, as (height, width, channels): a 2-D array gets one channel."""
     try:
         image = np.load(path, allow_pickle=False)
-    except ValueError as error:
+    except (OSError, ValueError, EOFError) as error:
         raise DataError(f"{path}: not a readable .npy file ({error})") from None
     return image[..., np.newaxis] if image.ndim == 2 else image
 
@@ -157,8 +159,10 @@ def read_npz_arrays(path: Path) -> dict[str, np.ndarray]:
             return {key: archive[key] for key in NPZ_KEYS}
     except DataError:
         raise
-    except (OSError, ValueError) as error:
-        raise DataError(f"data.npz_path={str(path)!r}: cannot read it as an .npz file ({error})") from None
+    # A file cut short (an interrupted download or copy) fails in zipfile or zlib, as it is opened or read.
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as error:
+        raise DataError(f"data.npz_path={str(path)!r}: cannot read it as an .npz file ({error}); it may be cut "
+                        f"short or not an .npz at all: copy it again") from None
 
 
 def real_or_synthetic(load_real: Callable[[], Datasets], load_synthetic: Callable[[], Datasets]) -> Datasets:

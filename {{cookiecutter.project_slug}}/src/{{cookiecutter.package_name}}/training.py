@@ -91,6 +91,9 @@ def new_run_dir(cfg: dict) -> Path:
             return run_dir
         except FileExistsError:
             continue
+        except OSError as error:
+            raise RunError(f"run.runs_dir={str(runs)!r}: cannot make a run directory in it "
+                           f"({error.strerror or error})") from None
     raise RunError(f"run.runs_dir={str(runs)!r}: could not create a new run directory")
 
 

@@ -51,3 +51,17 @@ def run_project(*args: str, cwd: Path = PROJECT_ROOT, env: dict | None = None, t
     """Run `python train.py ARGS` in a fresh process, as a learner would."""
     return subprocess.run([sys.executable, str(PROJECT_ROOT / "train.py"), *args], cwd=cwd, capture_output=True,
                           text=True, timeout=timeout, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", **(env or {})})
+
+
+def refused(capsys, tmp_path: Path, *args: str) -> str:
+    """`train.py ARGS` as a command, which must be refused (exit status 2) before it creates or changes anything
+    under tmp_path; returns its stderr, one `error:` line per problem. ARGS end with overrides (or a flag that
+    takes them): runs go under tmp_path unless they set run.runs_dir."""
+    before = sorted(tmp_path.rglob("*"))
+    capsys.readouterr()
+    given_runs_dir = any(arg.startswith("run.runs_dir=") for arg in args)
+    assert cli.main([*args, *([] if given_runs_dir else [f"run.runs_dir={tmp_path / 'runs'}"])]) == 2
+    err = capsys.readouterr().err
+    assert err and all(line.startswith("error: ") for line in err.splitlines()), err
+    assert sorted(tmp_path.rglob("*")) == before, "a refused command creates nothing"
+    return err.strip()

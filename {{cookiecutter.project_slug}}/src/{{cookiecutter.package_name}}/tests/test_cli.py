@@ -10,7 +10,7 @@ import pytest
 from .. import architecture, cli, evaluation, prediction, training
 from ..model import build_model
 from ..shapes import total_params
-from .conftest import CONFIG_PATH, QUICK, run_project
+from .conftest import CONFIG_PATH, QUICK, refused, run_project
 
 
 def test_explain_table_matches_the_built_model(capsys):
@@ -108,3 +108,13 @@ def test_multi_worker_without_tf_config_is_refused(quick_config, monkeypatch):
     cfg = quick_config("distribute.strategy=multi_worker")
     with pytest.raises(training.RunError, match="TF_CONFIG environment variable is not set"):
         training.make_strategy(cfg)
+
+
+def test_a_run_folder_that_is_a_file_is_refused(capsys, tmp_path):
+    taken = tmp_path / "taken"
+    taken.write_text("someone's notes")
+    assert refused(capsys, tmp_path, "train", "--run-dir", str(taken), "--config", str(CONFIG_PATH), *QUICK) == (
+        f"error: --run-dir {taken}: is a file; expected a folder for the run (new, or unfinished)")
+    err = refused(capsys, tmp_path, "train", "--config", str(CONFIG_PATH), *QUICK, f"run.runs_dir={taken}")
+    assert err == f"error: run.runs_dir={str(taken)!r}: is a file; expected a folder to make run directories in"
+    assert taken.read_text() == "someone's notes"

@@ -86,28 +86,34 @@ def _from_tfds(cfg: dict) -> Datasets:
 
 
 def read_csv(setting: str, path: str, cfg: dict) -> list[tuple[str, int]]:
-    """(text, label) pairs of a CSV file, refusing a missing column, an empty text or an unknown label."""
+    """(text, label) pairs of a CSV file, refusing a missing column, an empty text, an unknown label or
+    a quote opened and never closed (without `strict`, that text would silently swallow the rest of the file)."""
     data = cfg["data"]
     file = Path(path).expanduser()
     if not file.is_file():
         raise DataError(f"{setting}={path!r}: no such file")
-    rows = csv.DictReader(io.StringIO(read_utf8(file, setting), newline=""))
-    columns = rows.fieldnames or []
-    for key in ("text_column", "label_column"):
-        if data[key] not in columns:
-            raise DataError(f"data.{key}={data[key]!r}: {path} has no such column; its columns are "
-                            f"{', '.join(columns) or '(none: the file is empty)'}")
+    rows = csv.DictReader(io.StringIO(read_utf8(file, setting), newline=""), strict=True)
     labels = {"0": 0, "1": 1, data["class_names"][0]: 0, data["class_names"][1]: 1}
-    pairs, problems = [], []
-    for row in rows:
-        line = rows.line_num
-        text, label = (row[data["text_column"]] or "").strip(), (row[data["label_column"]] or "").strip()
-        if not text:
-            problems.append(f"line {line}: empty text")
-        elif label not in labels:
-            problems.append(f"line {line}: unknown label {label!r}")
-        else:
-            pairs.append((text, labels[label]))
+    pairs, problems, line = [], [], 1
+    try:
+        columns = rows.fieldnames or []
+        for key in ("text_column", "label_column"):
+            if data[key] not in columns:
+                raise DataError(f"data.{key}={data[key]!r}: {path} has no such column; its columns are "
+                                f"{', '.join(columns) or '(none: the file is empty)'}")
+        for row in rows:
+            text, label = (row[data["text_column"]] or "").strip(), (row[data["label_column"]] or "").strip()
+            if not text:
+                problems.append(f"line {rows.line_num}: empty text")
+            elif label not in labels:
+                problems.append(f"line {rows.line_num}: unknown label {label!r}")
+            else:
+                pairs.append((text, labels[label]))
+            line = rows.line_num + 1  # where the next row starts
+    except csv.Error as error:
+        raise DataError(f"{setting}={path!r}: not valid CSV in the row that starts on line {line} ({error}); a "
+                        f"text holding commas, quotes or line breaks must be in quotes, each quote inside it "
+                        f"doubled") from None
     if problems:
         shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
         raise DataError(f"{setting}={path!r}: {len(problems)} bad rows ({shown}); labels may be "

@@ -11,7 +11,7 @@ from .. import schema
 from ..config import ConfigError
 from ..data import load_datasets, read_image, read_npz, synthetic_digits
 from ..data_sources import DataError, training_epoch
-from .conftest import CONFIG_PATH
+from .conftest import CONFIG_PATH, refused
 
 
 def write_npz(path, n_train=60, n_test=20, **replace):
@@ -79,6 +79,15 @@ def test_a_file_that_is_not_npz(tmp_path):
     path.write_text("hello")
     with pytest.raises(DataError, match="cannot read it as an .npz file"):
         read_npz(path)
+
+
+def test_a_run_on_a_truncated_npz_is_refused_before_anything_is_made(capsys, tmp_path):
+    """An .npz cut short, as an interrupted download or copy leaves it: one line, exit status 2, no run directory."""
+    path = write_npz(tmp_path / "digits.npz", n_train=200)
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    err = refused(capsys, tmp_path, "train", "--config", str(CONFIG_PATH), "data.source=npz", f"data.npz_path={path}")
+    assert err == (f"error: data.npz_path={str(path)!r}: cannot read it as an .npz file (File is not a zip file); "
+                   f"it may be cut short or not an .npz at all: copy it again")
 
 
 def test_real_mnist_subset_when_present(quick_config):

@@ -73,6 +73,15 @@ def test_csv_that_is_not_utf8_names_the_line(tmp_path):
         data.load_datasets(cfg, batch_size=2)
 
 
+@pytest.mark.parametrize(("padding", "reason"), [(10, "unexpected end of data"),
+                                                (200_000, r"field larger than field limit \(131072\)")])
+def test_csv_with_a_quote_never_closed_names_the_row(tmp_path, padding, reason):
+    train = 'text,label\nok,1\n"it opens a quote, and never closes it,0\n' + "and so on " * (padding // 10) + ",1\n"
+    with pytest.raises(DataError, match=r"data.train_csv=.*: not valid CSV in the row that starts on line 3 \("
+                                        + reason + r"\); a text holding commas, quotes or line breaks must be in"):
+        data.load_datasets(csv_config(tmp_path, train), batch_size=2)
+
+
 def make_folder(root: Path, texts: dict[str, list[str]]) -> Path:
     for label, items in texts.items():
         (root / label).mkdir(parents=True)

@@ -1,0 +1,124 @@
+"""Any config value, override or config file gives a checked config or a clean refusal, never a traceback.
+
+The generated projects' own `config.py` and `schema.py` (standard library and PyYAML only) run in this
+process, one baked project per architecture. A config that passes is written as a run directory's
+config.yaml is and must read back unchanged: that file is what `--resume` and `evaluate` load.
+"""
+
+from __future__ import annotations
+
+import importlib
+import string
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from .conftest import ARCHITECTURES
+
+PROPERTY = settings(max_examples=150, deadline=None, database=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@pytest.fixture(scope="module")
+def projects(cookies_session) -> dict[str, tuple[Path, object]]:
+    """architecture -> (config.yaml, the project's schema module), each package named after its architecture."""
+    found = {}
+    for architecture in ARCHITECTURES:
+        answers = {"architecture": architecture, "project_slug": f"cfg_{architecture}"}
+        result = cookies_session.bake(extra_context=answers)
+        assert result.exit_code == 0, result.exception
+        project = Path(result.project_path)
+        sys.path.insert(0, str(project / "src"))
+        found[architecture] = project / "config.yaml", importlib.import_module(f"cfg_{architecture}.schema")
+    return found
+
+
+NUMBERS = st.one_of(
+    st.integers(-10**20, 10**20).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.from_regex(r"\A[-+]?([0-9]{1,4}|[0-9]*\.[0-9]{1,3})([eE][-+]?[0-9]{1,3})?\Z", fullmatch=True),
+)
+YAML_VALUES = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=12)),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(string.ascii_lowercase, max_size=6),
+                                                                         inner, max_size=3)),
+    max_leaves=8,
+).map(lambda value: yaml.safe_dump(value, default_flow_style=True, width=10_000).strip().removesuffix("...").strip())
+VALUE_TEXT = st.one_of(NUMBERS, YAML_VALUES, st.text(max_size=20))
+
+
+@st.composite
+def overrides(draw, fields):
+    """Up to three `key=value` overrides: mostly real keys, sometimes a section, a deeper key or a made-up one."""
+    keys = st.one_of(st.sampled_from(sorted(fields)), st.sampled_from(sorted({key.split(".")[0] for key in fields})),
+                     st.sampled_from(sorted(fields)).map(lambda key: key + ".more"), st.text(max_size=10))
+    return [f"{draw(keys)}={draw(VALUE_TEXT)}" for _ in range(draw(st.integers(1, 3)))]
+
+
+def assert_clean_refusal(error, fields, given: list[str]) -> None:
+    """Every line names a field (known or unknown), the config file, or the override it is about."""
+    assert error.problems, "a refusal says why"
+    named = set(fields) | {text.partition("=")[0].strip() for text in given}
+    for line in error.problems:
+        assert "\n" not in line and (any(line.startswith(f"{name}: ") for name in named) or " unknown key" in line
+                                     or line.startswith(("override ", "config file "))), line
+    event("refused")
+
+
+def assert_reads_back(config_module, schema, cfg: dict, tmp_path: Path) -> None:
+    """The checked config, written as a run's config.yaml, loads again to the same values."""
+    path = tmp_path / "resolved.yaml"
+    config_module.dump(cfg, path)
+    assert schema.load(path) == cfg
+    event("accepted")
+
+
+@pytest.mark.parametrize("architecture", ARCHITECTURES)
+def test_any_override_is_checked_or_refused_by_name(projects, tmp_path, architecture):
+    config_path, schema = projects[architecture]
+
+    @PROPERTY
+    @given(given=overrides(schema.FIELDS))
+    def check(given):
+        try:
+            cfg = schema.load(config_path, given)
+        except schema.config.ConfigError as error:
+            assert_clean_refusal(error, schema.FIELDS, given)
+            return
+        assert_reads_back(schema.config, schema, cfg, tmp_path)
+
+    check()
+
+
+@pytest.mark.parametrize("architecture", ["mnist_mlp", "seq2seq_translation", "dcgan"])
+def test_any_config_file_is_checked_or_refused_by_name(projects, tmp_path, architecture):
+    """The shipped config.yaml with one line replaced by anything, or any text (and bytes) at all."""
+    config_path, schema = projects[architecture]
+    lines = config_path.read_text(encoding="utf-8").splitlines()
+
+    @PROPERTY
+    @given(index=st.integers(0, len(lines) - 1), key=st.sampled_from(sorted(schema.FIELDS)), value=VALUE_TEXT,
+           anything=st.one_of(st.none(), st.binary(max_size=40), st.text(max_size=40)))
+    def check(index, key, value, anything):
+        path = tmp_path / "config.yaml"
+        if anything is None:  # one setting's line replaced, at its own indentation
+            name = key.split(".")[-1]
+            edited = [f"{line[:len(line) - len(line.lstrip())]}{name}: {value}"
+                      if line.lstrip().startswith(f"{name}:") else line for line in lines]
+            path.write_text("\n".join(edited) + "\n", encoding="utf-8")
+        elif isinstance(anything, bytes):
+            path.write_bytes("\n".join(lines[:index]).encode() + b"\n" + anything)
+        else:
+            path.write_text("\n".join(lines[:index]) + "\n" + anything, encoding="utf-8")
+        try:
+            cfg = schema.load(path)
+        except schema.config.ConfigError as error:
+            assert_clean_refusal(error, schema.FIELDS, [])
+            return
+        assert_reads_back(schema.config, schema, cfg, tmp_path)
+
+    check()
