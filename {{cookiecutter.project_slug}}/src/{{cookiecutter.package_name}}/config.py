@@ -172,6 +172,7 @@ COMMON_FIELDS: dict[str, Field] = {
     "training.steps_per_execution": Field("int", "steps run inside one compiled call", minimum=1, maximum=10_000),
     "training.jit_compile": Field("bool", "compile the training step with XLA"),
     "training.deterministic": Field("bool", "make TensorFlow ops deterministic (repeatable, a little slower)"),
+    "training.mixed_precision": Field("bool", "float16 compute with float32 weights and loss scaling (GPUs)"),
     "distribute.strategy": Field("choice", "how training is spread over devices",
                                  choices=("auto", "none", "mirrored", "multi_worker")),
     "distribute.cpu_replicas": Field("int", "logical CPU devices to mirror over when there is no GPU",

@@ -302,6 +302,10 @@ def train(cfg: dict, run_dir: Path | None = None, verbose: int | str = "auto") -
     stopped: inside or after training, while saving, or while scoring.
     """
     configure_devices(cfg)
+    # Layers made from here on compute in float16 and keep float32 weights; compile then wraps the optimizer in
+    # a LossScaleOptimizer, so that small float16 gradients do not round to zero. Each model's output layer is
+    # float32 (a softmax in float16 loses the small probabilities).
+    keras.mixed_precision.set_dtype_policy("mixed_float16" if cfg["training"]["mixed_precision"] else "float32")
     keras.utils.set_random_seed(cfg["seed"])
     if cfg["training"]["deterministic"]:
         tf.config.experimental.enable_op_determinism()
@@ -401,6 +405,7 @@ def train_and_save(cfg: dict, run_dir: Path, output_dir: Path, strategy, dataset
             "strategy": {"name": type(strategy).__name__, "replicas": replicas,
                          "global_batch_size": cfg["training"]["batch_size"] * replicas},
             "jit_compile": bool(model.jit_compile),  # what Keras used: it turns XLA off for layers that cannot compile
+            "dtype_policy": model.dtype_policy.name,
             "parameters": model.count_params(),
         })
     # Every worker saves (saving reads variables that all of them share); only the chief's copy counts.

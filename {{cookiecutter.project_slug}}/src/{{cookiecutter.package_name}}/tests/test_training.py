@@ -58,6 +58,30 @@ def test_same_seed_same_run(quick_config):
     assert losses[0] == losses[1]
 
 
+def test_mixed_precision_trains_with_float16_maths_and_float32_weights(quick_config):
+    """What a GPU run with training.mixed_precision=true does, checked on the CPU (slowly there) for a few steps."""
+    import keras
+
+    cfg = quick_config("training.mixed_precision=true", "training.epochs=1", "training.steps_per_epoch=3")
+    try:
+        run_dir = training.new_run_dir(cfg)
+        metrics = training.train(cfg, run_dir, verbose=0)
+        assert metrics["dtype_policy"] == "mixed_float16"
+        assert all(np.isfinite(value) for value in metrics["final_epoch"].values())
+        assert np.isfinite(metrics["test"][evaluation.HEADLINE])
+        saved = keras.models.load_model(run_dir / "checkpoints" / "best.keras", compile=False)
+        computes = {layer.compute_dtype for layer in _layers(saved) if layer.weights}
+        assert "float16" in computes, computes
+        assert all(weight.dtype == "float32" for weight in saved.weights), "weights stay float32"
+    finally:
+        keras.mixed_precision.set_dtype_policy("float32")  # the global policy, for the tests that follow
+
+
+def _layers(model):
+    for layer in model.layers:
+        yield from _layers(layer) if hasattr(layer, "layers") else [layer]
+
+
 def test_auto_falls_back_to_synthetic_loudly(quick_config, tmp_path, monkeypatch, capsys):
     """With no local copy and no network, `auto` trains on synthetic data, says so, and records it."""
     monkeypatch.setattr(socket, "create_connection", _refuse)

@@ -40,7 +40,8 @@ def build_model(cfg: dict) -> keras.Model:
         if settings["dropout"] > 0:
             # Dropout in the first two dense layers: without it the paper's net over-fitted badly.
             x = keras.layers.Dropout(settings["dropout"], seed=seed, name=f"dropout{index}")(x)
-    outputs = keras.layers.Dense(settings["num_classes"], activation="softmax", name="output")(x)
+    # float32 even under mixed precision (training.mixed_precision): a float16 softmax loses small probabilities.
+    outputs = keras.layers.Dense(settings["num_classes"], activation="softmax", name="output", dtype="float32")(x)
     return keras.Model(inputs, outputs, name="alexnet")
 
 

@@ -32,7 +32,8 @@ def build_model(cfg: dict) -> keras.Model:
     x = keras.layers.Flatten(name="flatten")(x)
     for index, units in enumerate(cfg["model"]["hidden_units"], start=1):
         x = keras.layers.Dense(units, activation="sigmoid", name=f"dense_{index}")(x)
-    outputs = keras.layers.Dense(NUM_CLASSES, activation="softmax", name="output")(x)
+    # float32 even under mixed precision (training.mixed_precision): a float16 softmax loses small probabilities.
+    outputs = keras.layers.Dense(NUM_CLASSES, activation="softmax", name="output", dtype="float32")(x)
     return keras.Model(inputs, outputs, name="dbn")
 
 

@@ -73,6 +73,7 @@ class RBMTrainer(keras.Model):
             contrast = ops.mean(self.rbm.free_energy(v0)) - ops.mean(self.rbm.free_energy(vk))
             # The optimizer sums the replicas' gradients; dividing here makes that sum their mean.
             contrast = contrast / tf.distribute.get_strategy().num_replicas_in_sync
+            contrast = self.optimizer.scale_loss(contrast)  # scaled up under mixed precision, back down in apply
         self.optimizer.apply_gradients(zip(tape.gradient(contrast, weights), weights, strict=True))
         return self._record(v0)
 

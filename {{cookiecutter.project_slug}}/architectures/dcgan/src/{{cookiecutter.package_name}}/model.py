@@ -55,7 +55,7 @@ def build_discriminator(cfg: dict) -> keras.Model:
             x = layers.BatchNormalization(name=f"norm_{index}")(x)
         x = layers.LeakyReLU(negative_slope=cfg["model"]["leaky_slope"], name=f"leaky_{index}")(x)
     x = layers.Flatten(name="flatten")(x)
-    logit = layers.Dense(1, name="real_or_fake")(x)
+    logit = layers.Dense(1, name="real_or_fake", dtype="float32")(x)  # float32 under mixed precision too
     return keras.Model(image, logit, name="discriminator")
 
 
@@ -78,7 +78,12 @@ class DCGAN(keras.Model):
     def compile(self, optimizer, loss=None, metrics=None, **kwargs):
         """`optimizer` steps the generator; the discriminator gets its own copy (same settings, own state)."""
         super().compile(optimizer=optimizer, **kwargs)
-        self.d_optimizer = optimizer.__class__.from_config(optimizer.get_config())
+        # Under mixed precision Keras has wrapped the optimizer in a LossScaleOptimizer: the copy gets one too.
+        scaled = isinstance(self.optimizer, keras.optimizers.LossScaleOptimizer)
+        inner = self.optimizer.inner_optimizer if scaled else self.optimizer
+        self.d_optimizer = inner.__class__.from_config(inner.get_config())
+        if scaled:
+            self.d_optimizer = keras.optimizers.LossScaleOptimizer(self.d_optimizer)
         # Made now, inside the strategy's scope: created lazily in the first step they would be made per
         # replica inside a compiled function, which MirroredStrategy refuses.
         self.optimizer.build(self.generator.trainable_variables)
@@ -102,7 +107,8 @@ class DCGAN(keras.Model):
             fake_logits = self.discriminator(fake, training=True)
             d_loss = (cross_entropy(ops.ones_like(real_logits), real_logits)
                       + cross_entropy(ops.zeros_like(fake_logits), fake_logits))
-            scaled = d_loss / replicas
+            # Under mixed precision the optimizers scale the loss up (and the gradients back down when applying).
+            scaled = self.d_optimizer.scale_loss(d_loss / replicas)
         weights = self.discriminator.trainable_weights
         self.d_optimizer.apply_gradients(zip(tape.gradient(scaled, weights), weights, strict=True))
 
@@ -110,7 +116,7 @@ class DCGAN(keras.Model):
         with tf.GradientTape() as tape:
             fake_logits = self.discriminator(self.generator(noise, training=True), training=True)
             g_loss = cross_entropy(ops.ones_like(fake_logits), fake_logits)
-            scaled = g_loss / replicas
+            scaled = self.optimizer.scale_loss(g_loss / replicas)
         weights = self.generator.trainable_weights
         self.optimizer.apply_gradients(zip(tape.gradient(scaled, weights), weights, strict=True))
 

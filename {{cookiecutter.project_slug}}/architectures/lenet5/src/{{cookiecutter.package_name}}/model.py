@@ -81,7 +81,8 @@ def _head(x, settings: dict, activation, init: str):
     x = keras.layers.Activation(activation, name="F6_activation")(x)
     if settings["dropout"] > 0:
         x = keras.layers.Dropout(settings["dropout"], name="dropout_F6")(x)
-    return keras.layers.Dense(NUM_CLASSES, activation="softmax", name="output")(x)
+    # float32 even under mixed precision (training.mixed_precision): a float16 softmax loses small probabilities.
+    return keras.layers.Dense(NUM_CLASSES, activation="softmax", name="output", dtype="float32")(x)
 
 
 # Labels are integers 0-9, so the sparse form of cross-entropy compares them with the 10 probabilities.

@@ -30,7 +30,8 @@ def build_model(cfg: dict) -> keras.Model:
                                name=f"dense_{index}")(x)
         if settings["dropout"] > 0:
             x = keras.layers.Dropout(settings["dropout"], name=f"dropout_{index}")(x)
-    outputs = keras.layers.Dense(NUM_CLASSES, activation="softmax", name="output")(x)
+    # float32 even under mixed precision (training.mixed_precision): a float16 softmax loses small probabilities.
+    outputs = keras.layers.Dense(NUM_CLASSES, activation="softmax", name="output", dtype="float32")(x)
     return keras.Model(inputs, outputs, name="mnist_mlp")
 
 

@@ -34,7 +34,8 @@ def build_model(cfg: dict, vocabulary: list[str] | None = None) -> keras.Model:
         if model["bidirectional"]:
             recurrent = keras.layers.Bidirectional(recurrent, name=f"bidirectional_{model['rnn_cell']}{index}")
         x = recurrent(x)
-    output = keras.layers.Dense(1, activation="sigmoid", name="positive")(x)
+    # float32 even under mixed precision (training.mixed_precision): a float16 sigmoid rounds confident answers to 1.
+    output = keras.layers.Dense(1, activation="sigmoid", name="positive", dtype="float32")(x)
     return keras.Model(ids, output, name=f"{model['rnn_cell']}_sentiment")
 
 

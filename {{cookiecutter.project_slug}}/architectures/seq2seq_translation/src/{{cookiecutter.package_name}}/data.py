@@ -60,7 +60,9 @@ def _batched(splits: Datasets, cfg: dict, batch_size: int, even_batches: bool) -
     def batched(dataset: tf.data.Dataset, **options) -> tf.data.Dataset:
         return pipeline(dataset, batch_size, **options).map(teacher_forcing, num_parallel_calls=tf.data.AUTOTUNE)
 
-    splits.adapted = {"source_vocabulary": source_words.get_vocabulary()}
+    splits.adapted = {"source_vocabulary": source_words.get_vocabulary(),
+                      "target_word_counts": target_word_counts(splits.train, teacher_forcing,
+                                                                              model["target_vocabulary_size"])}
     splits.class_names = vocabulary  # what each of the model's outputs means: a target word
     splits.train = batched(splits.train, shuffle_buffer=data["shuffle_buffer"], seed=cfg["seed"],
                            drop_remainder=even_batches)
@@ -68,6 +70,15 @@ def _batched(splits: Datasets, cfg: dict, batch_size: int, even_batches: bool) -
         splits.validation = batched(splits.validation, drop_remainder=even_batches)
     splits.test = pipeline(splits.test, batch_size)
     return splits
+
+
+def target_word_counts(train: tf.data.Dataset, teacher_forcing, size: int) -> list[int]:
+    """How often each target id is the word to predict in the training pairs ([end] once per sentence, no padding)."""
+    counts = np.zeros(size, dtype=np.int64)
+    for _, target_out in train.batch(1024).map(teacher_forcing):
+        ids = target_out.numpy().ravel()
+        counts += np.bincount(ids[ids != 0], minlength=size)
+    return counts.tolist()
 
 
 def _from_pairs(train: list, validation: list, test: list, source: str) -> Datasets:

@@ -4,7 +4,8 @@ attention heat-maps.
 BLEU compares word n-grams (1 to 4) of each translation with its reference, over the whole test
 set, with a penalty for translations shorter than the references. The vocabulary is lower-case,
 so BLEU is computed case-insensitively; sacrebleu's signature records that and every other choice,
-so the number can be compared with others computed the same way.
+so the number can be compared with others computed the same way. Translations are detokenized
+("a bike ." -> "a bike.") before scoring, as sacrebleu expects: it tokenizes both sides itself.
 """
 
 from __future__ import annotations
@@ -34,13 +35,14 @@ def summary(results: dict) -> str:
 def evaluate(model, datasets: Datasets, run_dir: Path, cfg: dict) -> dict:
     """Translate the test sources; write translations.tsv (and attention.png with attention); return BLEU."""
     translator = Translator(model, datasets.class_names, cfg["model"]["max_target_length"])
-    sources, references, translations, attention = [], [], [], []
+    sources, references, translations, translated_words, attention = [], [], [], [], []
     for source_batch, reference_batch in datasets.test:
         batch = [text.decode("utf-8") for text in source_batch.numpy()]
         words, weights = translator.translate(batch, cfg["model"]["beam_width"])
         sources += batch
         references += [text.decode("utf-8") for text in reference_batch.numpy()]
-        translations += [" ".join(sentence) for sentence in words]
+        translated_words += words
+        translations += [tokens.detokenize(sentence, cfg["data"]["target_language"]) for sentence in words]
         attention += weights
     bleu = sacrebleu.metrics.BLEU(lowercase=True)
     score = bleu.corpus_score(translations, [references])
@@ -50,8 +52,8 @@ def evaluate(model, datasets: Datasets, run_dir: Path, cfg: dict) -> dict:
     writer.writerows(zip(sources, references, translations, strict=True))
     write_text(run_dir / "translations.tsv", table.getvalue())
     if translator.has_attention:
-        first = list(zip(sources, translations, attention, strict=True))[:HEAT_MAPS]
-        shown = [(_words(source), translation.split(), weights) for source, translation, weights in first]
+        first = list(zip(sources, translated_words, attention, strict=True))[:HEAT_MAPS]
+        shown = [(_words(source), words, weights) for source, words, weights in first]
         plots.plot_attention(shown, run_dir / "attention.png")
     return {
         "examples": len(sources),

@@ -14,6 +14,7 @@ model has the source word lookup in front, so it reads raw text.
 from __future__ import annotations
 
 import keras
+import numpy as np
 
 from .tokens import source_vectorizer
 
@@ -24,8 +25,13 @@ METRICS = ["accuracy"]
 RECURRENT_LAYERS = {"lstm": keras.layers.LSTM, "gru": keras.layers.GRU}
 
 
-def build_model(cfg: dict, source_vocabulary: list[str] | None = None) -> keras.Model:
-    """The network that is trained, on word ids (`source_vocabulary` is only needed by `saved_model`)."""
+def build_model(cfg: dict, source_vocabulary: list[str] | None = None,
+                target_word_counts: list[int] | None = None) -> keras.Model:
+    """The network that is trained, on word ids (`source_vocabulary` is only needed by `saved_model`).
+
+    target_word_counts (how often each target id is the next word in the training pairs) sets the
+    next-word layer's starting bias; without it the bias starts at zero.
+    """
     model = cfg["model"]
     cell, units = model["rnn_cell"], model["units"]
     source_ids = keras.Input(shape=(model["max_source_length"],), dtype="int64", name="source_ids")
@@ -42,12 +48,35 @@ def build_model(cfg: dict, source_vocabulary: list[str] | None = None) -> keras.
     if model["attention"] != "none":
         x = attend(x, encoder_outputs, model["attention"], units)
     x = keras.layers.Dropout(model["dropout"], name="dropout")(x)
-    logits = keras.layers.Dense(model["target_vocabulary_size"], name="next_word")(x)
+    # float32 even under mixed precision (training.mixed_precision): the softmax over thousands of words needs it.
+    logits = keras.layers.Dense(model["target_vocabulary_size"], name="next_word", dtype="float32",
+                                bias_initializer=word_frequency_bias(target_word_counts))(x)
     return keras.Model([source_ids, target_in], logits, name="network")
 
 
-def saved_model(network: keras.Model, cfg: dict, source_vocabulary: list[str]) -> keras.Model:
-    """Raw source text in: the word lookup the training data was prepared with, then the trained network."""
+def word_frequency_bias(counts: list[int] | None) -> keras.initializers.Initializer | str:
+    """Start the next-word scores at log p(word), the words' frequencies in the training targets.
+
+    Why: the vocabulary has room for target_vocabulary_size ids, and many of them never occur as a
+    next word ([start], and on a small corpus most of the ids: the toy task uses 24 of 6,000). With
+    a zero bias every id starts equally likely, so the first thing the network must learn is to
+    take that probability away from words that never come. Adam moves every weight by about the
+    learning rate per step, so it does this by pushing all those thousands of weight columns the
+    same way; that one shared push dominates what reaches the decoder, and a run can sit on the
+    plateau of "predict the commonest words" for many epochs (measured on the toy task with the
+    default sizes: 15 % token accuracy after 6 epochs, against 100 % after 5 with this bias). Starting
+    at the frequencies leaves the network only what depends on the source sentence to learn.
+    An id that never occurs starts at the score of a word seen a thousandth of a time.
+    """
+    if counts is None:
+        return "zeros"
+    frequencies = (np.asarray(counts, dtype=np.float64) + 1e-3) / (np.sum(counts) + 1e-3 * len(counts))
+    return keras.initializers.Constant(np.log(frequencies).astype(np.float32))
+
+
+def saved_model(network: keras.Model, cfg: dict, source_vocabulary: list[str], **_learned) -> keras.Model:
+    """Raw source text in: the word lookup the training data was prepared with, then the trained network.
+    (What else was learned from the data, the word counts of the starting bias, is in the trained weights.)"""
     source = keras.Input(shape=(), dtype="string", name="source")
     target_in = keras.Input(shape=(None,), dtype="int64", name="target_in")
     logits = network([source_vectorizer(cfg, source_vocabulary)(source), target_in])

@@ -21,6 +21,7 @@ def run(args: argparse.Namespace, model, run_metrics: dict, cfg: dict) -> int:
     from .config import ConfigError
     from .data_sources import DataError, read_utf8
     from .decoding import Translator
+    from .tokens import detokenize
 
     beam_width = cfg["model"]["beam_width"] if args.beam_width is None else args.beam_width
     if not 1 <= beam_width <= 100:
@@ -35,5 +36,6 @@ def run(args: argparse.Namespace, model, run_metrics: dict, cfg: dict) -> int:
     translator = Translator(model, run_metrics["class_names"], cfg["model"]["max_target_length"])
     translations, _ = translator.translate(sentences, beam_width)
     for sentence, words in zip(sentences, translations, strict=True):
-        print(json.dumps({"source": sentence, "translation": " ".join(words)}, ensure_ascii=False))
+        translation = detokenize(words, cfg["data"]["target_language"])
+        print(json.dumps({"source": sentence, "translation": translation}, ensure_ascii=False))
     return 0

@@ -29,6 +29,8 @@ FIELDS: dict[str, Field] = {
     "data.train_tsv": Field("str", "tab-separated training pairs", optional=True),
     "data.test_tsv": Field("str", "tab-separated test pairs", optional=True),
     "data.swap_columns": Field("bool", "translate the second column into the first"),
+    "data.target_language": Field("str", "language code of the target side (en, de, fr, ...): the Moses "
+                                         "detokenizer's rules for joining translated words"),
     "data.validation_split": Field("float", "share of the training pairs held out", minimum=0.0, maximum=0.5),
     "data.synthetic_task": Field("choice", "the toy task", choices=("reverse", "copy")),
     "data.synthetic_examples": Field("int", "size of the synthetic training set", minimum=16, maximum=1_000_000),

@@ -1,15 +1,20 @@
-"""How a sentence becomes words, for both languages, and the target vocabulary's reserved words.
+"""How a sentence becomes words, for both languages, how translated words become a sentence again,
+and the target vocabulary's reserved words.
 
 Punctuation becomes words of its own ("bike." -> "bike ."): BLEU scores a full stop like any word,
 so the model must learn to write it. Apostrophes and hyphens stay inside words ("man's",
-"t-shirt"), as BLEU's standard 13a tokenizer leaves them, so a translation joined with spaces is
-tokenized the same way as the reference it is scored against.
+"t-shirt"). A translation is written as text people read ("a bike."), joined by the Moses
+detokenizer (sacremoses), so it is scored the way sacrebleu expects: against references as
+written, with sacrebleu's own tokenizer applied to both sides.
 """
 
 from __future__ import annotations
 
+from functools import cache
+
 import keras
 import tensorflow as tf
+from sacremoses import MosesDetokenizer
 
 PADDING, UNKNOWN, START, END = "", "[UNK]", "[start]", "[end]"
 START_ID, END_ID = 2, 3  # the target vocabulary is [PADDING, UNKNOWN, START, END, words...]
@@ -35,3 +40,13 @@ def source_vectorizer(cfg: dict, vocabulary: list[str] | None = None) -> keras.l
     return keras.layers.TextVectorization(max_tokens=model["source_vocabulary_size"], standardize=standardize,
                                           output_sequence_length=model["max_source_length"], vocabulary=vocabulary,
                                           name="source_vectorize")
+
+
+def detokenize(words: list[str], language: str) -> str:
+    """Translated words as a sentence, by Moses's rules for `language`: ["a", "bike", "."] -> "a bike."."""
+    return _detokenizer(language).detokenize(words)
+
+
+@cache
+def _detokenizer(language: str) -> MosesDetokenizer:
+    return MosesDetokenizer(lang=language)

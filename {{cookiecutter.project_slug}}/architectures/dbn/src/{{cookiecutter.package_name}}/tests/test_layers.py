@@ -67,15 +67,18 @@ def numpy_chain(v, w, b, c, draws, k):
     return v
 
 
-@pytest.mark.parametrize(("k", "persistent"), [(1, False), (3, False), (1, True)])
-def test_one_cd_step_is_hintons_update(k, persistent):
-    """One train_step with plain SGD moves W by lr * (v0' p(h|v0) - vk' p(h|vk)) / batch, and the biases likewise."""
+@pytest.mark.parametrize(("k", "persistent", "loss_scaled"), [(1, False, False), (3, False, False), (1, True, False),
+                                                               (1, False, True)])
+def test_one_cd_step_is_hintons_update(k, persistent, loss_scaled):
+    """One train_step with plain SGD moves W by lr * (v0' p(h|v0) - vk' p(h|vk)) / batch, and the biases likewise.
+    loss_scaled: the optimizer as mixed precision wraps it (it scales the loss up, the gradients back down)."""
     rng = np.random.default_rng(4)
     rbm = random_rbm(5)
     w, b, c = (np.asarray(weight, dtype=np.float64) for weight in rbm.get_weights())
     trainer = RBMTrainer(rbm, VISIBLE, cd_k=k, persistent_chains=BATCH if persistent else 0)
     learning_rate = 0.1
-    trainer.compile(optimizer=keras.optimizers.SGD(learning_rate))
+    optimizer = keras.optimizers.SGD(learning_rate)
+    trainer.compile(optimizer=keras.optimizers.LossScaleOptimizer(optimizer) if loss_scaled else optimizer)
     draws = [rng.random((BATCH, HIDDEN)) if i % 2 == 0 else rng.random((BATCH, VISIBLE)) for i in range(2 * k - 1)]
     fixed_draws(rbm, draws)
     images = rng.integers(0, 256, (BATCH, VISIBLE)).astype("float32")

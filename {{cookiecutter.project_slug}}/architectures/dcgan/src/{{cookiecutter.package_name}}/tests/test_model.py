@@ -54,6 +54,26 @@ def test_one_train_step_logs_both_losses_and_moves_both_networks():
     assert gan.d_optimizer is not gan.optimizer and gan.d_optimizer.beta_1 == gan.optimizer.beta_1 == 0.5
 
 
+def test_a_loss_scaled_step_moves_both_networks_as_a_plain_one():
+    """Mixed precision wraps the optimizers in LossScaleOptimizers: train_step must scale both losses up (plain SGD
+    here, whose step is proportional to the gradient, so a gradient left 32,768 times too small would show)."""
+    cfg = schema.load(CONFIG_PATH, ["model.latent_dim=8", "model.generator_filters=8",
+                                    "model.discriminator_filters=8"])
+    images = np.random.default_rng(0).integers(0, 256, (16, 28, 28, 1)).astype("uint8")
+    plain, scaled = build_model(cfg), build_model(cfg)
+    scaled.set_weights(plain.get_weights())
+    plain.compile(optimizer=keras.optimizers.SGD(0.1))
+    scaled.compile(optimizer=keras.optimizers.LossScaleOptimizer(keras.optimizers.SGD(0.1)))
+    assert isinstance(scaled.d_optimizer, keras.optimizers.LossScaleOptimizer)
+    start = [weight.copy() for weight in plain.get_weights()]
+    plain.train_on_batch(images)
+    scaled.train_on_batch(images)
+    moved = [np.abs(after - before).max() for after, before in zip(plain.get_weights(), start, strict=True)]
+    assert max(moved) > 1e-3
+    for ours, theirs in zip(scaled.get_weights(), plain.get_weights(), strict=True):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-3, atol=1e-5)
+
+
 def test_the_whole_gan_survives_a_saved_model_round_trip(tmp_path):
     gan = build_model(schema.load(CONFIG_PATH, ["model.latent_dim=8", "model.generator_filters=8",
                                                 "model.discriminator_filters=8"]))

@@ -97,3 +97,18 @@ def test_beam_search_returns_complete_translations():
 def test_standardize_splits_punctuation_and_keeps_words_whole():
     text = tokens.standardize(tf.constant("Ein Mann's T-Shirt, GRÜN!")).numpy().decode()
     assert text.split() == ["ein", "mann's", "t-shirt", ",", "grün", "!"]
+
+
+def test_detokenize_writes_text_as_people_do():
+    assert tokens.detokenize(["a", "man's", "t-shirt", ",", "green", "!"], "en") == "a man's t-shirt, green!"
+    assert tokens.detokenize(["he", "said", '"', "hi", '"', "."], "en") == 'he said "hi".'
+
+
+def test_the_next_word_layer_starts_at_the_training_words_frequencies():
+    counts = [0, 0, 0, 10, 30, 60, 0, 0, 0, 0, 0, 0]  # [end] and three words; the other ids never come next
+    bias = build_model(small(), target_word_counts=counts).get_layer("next_word").bias.numpy()
+    probabilities = np.exp(bias) / np.exp(bias).sum()
+    np.testing.assert_allclose(probabilities[3:6], [0.1, 0.3, 0.6], rtol=1e-3)
+    assert probabilities[[0, 1, 2, 6]].max() < 1e-4
+    assert not build_model(small()).get_layer("next_word").bias.numpy().any(), "no counts: a zero bias"
+
