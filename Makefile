@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DIR := build
 
-.PHONY: demo test benchmark clean
+.PHONY: demo test benchmark reference clean
 
 $(BIN)/.installed: requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ test: $(BIN)/.installed
 ## benchmark: throughput and accuracy of the generated projects (writes benchmarks/RESULTS.md; PART=images|recurrent|generative)
 benchmark: $(BIN)/.installed
 	$(BIN)/python benchmarks/run.py --part $(or $(PART),all)
+
+## reference: rewrite tests/reference/ (each default rendering's files and line counts) after a change meant to alter them
+reference: $(BIN)/.installed
+	$(BIN)/python -m tests.reference
 
 clean:
 	rm -rf $(DEMO_DIR) .pytest_cache

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import itertools
+import re
 import subprocess
 import sys
 import tomllib
@@ -11,6 +13,7 @@ import tomllib
 import pytest
 import yaml
 
+from . import reference
 from .conftest import ARCHITECTURES, BIN, TEMPLATE
 
 COMMON_FILES = {"README.md", "pyproject.toml", "config.yaml", "train.py"}
@@ -19,15 +22,20 @@ PACKAGE_FILES = {"__init__.py", "cli.py", "config.py", "data_sources.py", "evalu
                  "training.py", "schema.py", "architecture.py", "data.py", "model.py", "tests/__init__.py",
                  "tests/conftest.py", "tests/quick.py", "tests/test_cli.py", "tests/test_config.py",
                  "tests/test_training.py", "tests/test_model.py", "tests/test_data.py", "tests/test_predict.py"}
-MNIST_FILES = {"data_fields.py"}
+# What each shared group (architectures/_<group>/, cookiecutter.json's _shared_folders) adds.
+MNIST_FILES = {"data_fields.py", "npz_files.py", "npy_images.py"}
+CLASSIFIER, CONVOLUTION, COST = {"confusion_matrix.py"}, {"conv_shapes.py"}, {"layer_cost.py"}
+RECURRENT = {"recurrent.py", "tests/test_recurrent.py", "text_files.py"}
 EXTRA_PACKAGE_FILES: dict[str, set[str]] = {
-    "mnist_mlp": MNIST_FILES,
-    "lenet5": MNIST_FILES | {"layers.py"},
-    "alexnet": {"layers.py", "tests/test_layers.py"},
-    "rnn_sentiment": {"recurrent.py", "tests/test_recurrent.py"},
-    "seq2seq_translation": {"recurrent.py", "tests/test_recurrent.py", "tokens.py", "decoding.py"},
-    "dbn": MNIST_FILES | {"layers.py", "pretraining.py", "tests/test_layers.py", "tests/test_pretraining.py"},
-    "dcgan": {"quality.py", "tests/test_quality.py"},
+    "mnist_mlp": MNIST_FILES | CLASSIFIER | COST,
+    "lenet5": MNIST_FILES | CLASSIFIER | CONVOLUTION | {"layers.py"},
+    "alexnet": CLASSIFIER | CONVOLUTION | COST | {"image_folders.py", "npy_images.py", "layers.py",
+                                                  "tests/test_layers.py"},
+    "rnn_sentiment": RECURRENT | CLASSIFIER,
+    "seq2seq_translation": RECURRENT | {"tokens.py", "decoding.py"},
+    "dbn": MNIST_FILES | CLASSIFIER | COST | {"layers.py", "pretraining.py", "tests/test_layers.py",
+                                              "tests/test_pretraining.py"},
+    "dcgan": CONVOLUTION | {"image_folders.py", "npz_files.py", "quality.py", "tests/test_quality.py"},
 }
 
 OPTIONS = list(itertools.product(ARCHITECTURES, ["adam", "sgd", "momentum", "adagrad", "rmsprop"],
@@ -139,3 +147,31 @@ def test_a_learning_rate_answer_as_people_write_it(bake, typed, value):
         sys.path.remove(str(project / "src"))
         for name in [name for name in sys.modules if name.split(".")[0] == project.name]:
             del sys.modules[name]
+
+
+@pytest.mark.parametrize("architecture", ARCHITECTURES)
+def test_each_rendering_matches_its_reference(tmp_path, architecture):
+    """tests/reference/<architecture>.txt: the files of a default rendering and their lengths (make reference)."""
+    expected = (reference.REFERENCE / f"{architecture}.txt").read_text(encoding="utf-8")
+    actual = reference.summary(reference.render(architecture, tmp_path))
+    diff = "".join(difflib.unified_diff(expected.splitlines(True), actual.splitlines(True),
+                                        f"tests/reference/{architecture}.txt", "this rendering"))
+    assert actual == expected, f"the rendering changed; if that is meant, run `make reference`:\n{diff}"
+
+
+@pytest.mark.parametrize("architecture", ARCHITECTURES)
+def test_the_reading_path_names_the_projects_own_files(bake, architecture):
+    project = bake(architecture=architecture)
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Reading one training run")[1].split("\n### ")[0]
+    named = set(re.findall(r"`([a-z_]+\.py)`", section))
+    assert {"schema.py", "data.py", "model.py", "training.py"} <= named
+    assert {name for name in named if not (project / "src" / project.name / name).is_file()} == set()
+
+
+def test_the_readme_table_gives_each_renderings_lines_of_python():
+    readme = (TEMPLATE / "README.md").read_text(encoding="utf-8")
+    for architecture in ARCHITECTURES:
+        lines = (reference.REFERENCE / f"{architecture}.txt").read_text(encoding="utf-8").splitlines()[-1]
+        assert f"| `{architecture}` |" in readme and f" | {int(lines.split()[0]):,} | working" in readme.split(
+            f"| `{architecture}` |")[1].splitlines()[0], architecture

@@ -230,21 +230,11 @@ def unflatten(flat: Mapping[str, Any]) -> dict[str, Any]:
     return tree
 
 
-def validate(
-    raw: Mapping[str, Any],
-    fields: Mapping[str, Field],
-    check: Callable[[dict], Iterable[str]] | None = None,
-) -> dict[str, Any]:
-    """Return the config as a nested dict of checked values, or raise ConfigError listing every problem.
-
-    `check` receives the checked config and yields messages for combinations of values that are
-    each fine alone but wrong together.
-    """
-    return _validate_flat(flatten(raw), fields, check)
-
-
-def _validate_flat(flat: Mapping[str, Any], fields: Mapping[str, Field],
-                   check: Callable[[dict], Iterable[str]] | None) -> dict[str, Any]:
+def validate(flat: Mapping[str, Any], fields: Mapping[str, Field],
+             check: Callable[[dict], Iterable[str]] | None = None) -> dict[str, Any]:
+    """Return the config (flattened keys, as `flatten` makes them) as a nested dict of checked values, or raise
+    ConfigError listing every problem. `check` receives the checked config and yields messages for combinations
+    of values that are each fine alone but wrong together."""
     problems: list[str] = []
     for key in flat:
         if key not in fields:
@@ -252,7 +242,8 @@ def _validate_flat(flat: Mapping[str, Any], fields: Mapping[str, Field],
     checked: dict[str, Any] = {}
     for key, field in fields.items():
         if key not in flat:
-            problems.append(f"{key}: missing; expected {field.allowed()}")
+            about = f" ({field.help})" if field.help else ""
+            problems.append(f"{key}: missing{about}; expected {field.allowed()}")
             continue
         try:
             checked[key] = field.parse(key, flat[key])
@@ -299,7 +290,7 @@ def load(
                 flat[name] = given[name]
     if problems:
         raise ConfigError(problems)
-    return _validate_flat(flat, fields, check)
+    return validate(flat, fields, check)
 
 
 def read_config_file(path: Path) -> Mapping[str, Any]:

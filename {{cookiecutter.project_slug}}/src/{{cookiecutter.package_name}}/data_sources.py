@@ -8,21 +8,12 @@ import difflib
 import socket
 import sys
 import threading
-import zipfile
-import zlib
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import numpy as np
 import tensorflow as tf
 
 from .config import UserError
-
-# The file types keras.utils.image_dataset_from_directory reads; it ignores all others.
-IMAGE_EXTENSIONS = (".jpeg", ".jpg", ".png", ".bmp", ".gif")
-
 
 
 class DataError(UserError):
@@ -129,40 +120,12 @@ def load_tfds(name: str, splits: list[str], data_dir: str | None) -> list[tf.dat
     return tfds.load(name, split=splits, data_dir=data_dir, download=True, as_supervised=True)
 
 
-def load_tfds_splits(data: dict) -> dict[str, tf.data.Dataset]:
-    """The tfds splits named in `data.tfds_splits`, by role (train, validation, test); a null role is left out."""
-    roles = [role for role in ("train", "validation", "test") if data["tfds_splits"][role] is not None]
-    splits = load_tfds(data["tfds_name"], [data["tfds_splits"][role] for role in roles], data["data_dir"])
-    return dict(zip(roles, splits, strict=True))
-
-
-def read_npy_image(path: Path) -> np.ndarray:
-    """An image saved with `np.save`, as (height, width, channels): a 2-D array gets one channel."""
-    try:
-        image = np.load(path, allow_pickle=False)
-    except (OSError, ValueError, EOFError) as error:
-        raise DataError(f"{path}: not a readable .npy file ({error})") from None
-    return image[..., np.newaxis] if image.ndim == 2 else image
-
-
-NPZ_KEYS = ("x_train", "y_train", "x_test", "y_test")
-
-
-def read_npz_arrays(path: Path) -> dict[str, np.ndarray]:
-    """The four arrays of a file in Keras's `mnist.npz` layout (data.npz_path), unchecked beyond being there."""
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            missing = [key for key in NPZ_KEYS if key not in archive.files]
-            if missing:
-                raise DataError(f"data.npz_path={str(path)!r}: missing arrays {', '.join(missing)}; "
-                                f"expected {', '.join(NPZ_KEYS)} (Keras's mnist.npz layout)")
-            return {key: archive[key] for key in NPZ_KEYS}
-    except DataError:
-        raise
-    # A file cut short (an interrupted download or copy) fails in zipfile or zlib, as it is opened or read.
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as error:
-        raise DataError(f"data.npz_path={str(path)!r}: cannot read it as an .npz file ({error}); it may be cut "
-                        f"short or not an .npz at all: copy it again") from None
+def load_tfds_splits(name: str, splits: dict[str, str | None], data_dir: str | None) -> dict[str, tf.data.Dataset]:
+    """The tfds splits of `splits` (role -> split name, such as {"train": "train[:90%]", "test": "test"}), by role;
+    a role whose split is None is left out."""
+    roles = [role for role, split in splits.items() if split is not None]
+    loaded = load_tfds(name, [splits[role] for role in roles], data_dir)
+    return dict(zip(roles, loaded, strict=True))
 
 
 def real_or_synthetic(load_real: Callable[[], Datasets], load_synthetic: Callable[[], Datasets]) -> Datasets:
@@ -182,65 +145,3 @@ def announce_fallback(reason: str) -> None:
     print(f"\n{bar}\n!! data.source=auto: the real dataset is unavailable, so this run uses SYNTHETIC data.\n"
           f"!! Reason: {reason}\n!! Its accuracy says nothing about the real task; metrics.json records this.\n{bar}\n",
           file=sys.stderr, flush=True)
-
-
-def read_utf8(path: Path, setting: str) -> str:
-    """A text file's contents; a file that is not UTF-8 is refused with the line of its first bad byte."""
-    raw = path.read_bytes()
-    try:
-        return raw.decode("utf-8-sig")  # a byte-order mark, as some editors write, is not part of the text
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise DataError(f"{setting}={str(path)!r}: not UTF-8 text (byte {raw[error.start]:#04x} on line {line}); "
-                        f"save the file as UTF-8") from None
-
-
-def hold_out(examples: list, share: float, seed: int) -> tuple[list, list]:
-    """Shuffle a list with `seed` and split off the last `share` of it (for validation)."""
-    order = np.random.default_rng(seed).permutation(len(examples))
-    shuffled = [examples[i] for i in order]
-    cut = len(shuffled) - int(len(shuffled) * share)
-    return shuffled[:cut], shuffled[cut:]
-
-
-def scan_folder(setting: str, folder: str) -> tuple[list[str], int]:
-    """The class names and image count of an image folder, after checking every file Keras would read.
-
-    Keras stops with a TensorFlow error deep inside training at the first file it cannot decode,
-    so each image is decoded once here and every problem is reported by name before training.
-    """
-    root = Path(folder).expanduser()
-    if not root.is_dir():
-        raise DataError(f"{setting}={folder!r}: no such folder")
-    classes = sorted(path.name for path in root.iterdir() if path.is_dir() and not path.name.startswith("."))
-    if not classes:
-        loose = sum(1 for path in root.iterdir() if path.is_file())
-        raise DataError(f"{setting}={folder!r}: no class sub-folders (found {loose} files directly in it); expected "
-                        f"{folder}/<class name>/<images>, one sub-folder per class")
-    unreadable, skipped, count = [], Counter(), 0
-    for name in classes:
-        files = sorted(path for path in (root / name).rglob("*") if path.is_file())
-        images = [path for path in files if path.suffix.lower() in IMAGE_EXTENSIONS]
-        skipped.update(path.suffix.lower() or path.name for path in files if path not in images)
-        if not images:
-            raise DataError(f"{setting}={folder!r}: class folder {name!r} has no images "
-                            f"({', '.join(IMAGE_EXTENSIONS)}); add some or remove the folder")
-        count += len(images)
-        for path in images:
-            try:
-                tf.io.decode_image(tf.io.read_file(str(path)), channels=3, expand_animations=False)
-            except tf.errors.OpError:
-                unreadable.append(path)
-    if unreadable:
-        shown = ", ".join(str(path) for path in unreadable[:3]) + (" ..." if len(unreadable) > 3 else "")
-        raise DataError(f"{setting}={folder!r}: {len(unreadable)} files cannot be read as images ({shown}); "
-                        f"remove or replace them")
-    if skipped:
-        print(f"note: {setting}: skipped {sum(skipped.values())} files that are not images "
-              f"({', '.join(sorted(skipped))})", file=sys.stderr)
-    return classes, count
-
-
-def as_uint8(images, labels):
-    """Decoded image pixels (floats) back to grey levels 0-255, and labels as int64."""
-    return tf.cast(tf.clip_by_value(tf.round(images), 0, 255), tf.uint8), tf.cast(labels, tf.int64)

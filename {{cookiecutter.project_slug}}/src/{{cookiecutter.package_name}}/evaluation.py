@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import plots
+from .confusion_matrix import count_confusions, plot_confusion_matrix
 from .data_sources import Datasets
 
 # The test metric a run is judged by, and what `evaluate` writes into the run directory besides metrics.json.
@@ -28,9 +28,8 @@ def evaluate(model, datasets: Datasets, run_dir: Path, cfg: dict) -> dict:
     labels, probabilities = np.concatenate(labels), np.concatenate(probabilities)
     predicted = probabilities.argmax(axis=-1)
     names = datasets.class_names
-    matrix = np.zeros((len(names), len(names)), dtype=np.int64)
-    np.add.at(matrix, (labels, predicted), 1)
-    plots.plot_confusion_matrix(matrix, names, run_dir / "confusion_matrix.png")
+    matrix = count_confusions(labels, predicted, len(names))
+    plot_confusion_matrix(matrix, names, run_dir / "confusion_matrix.png")
     # Cross-entropy of the true class, the training loss without the regularization penalty.
     true_class_probability = probabilities[np.arange(len(labels)), labels]
     return {

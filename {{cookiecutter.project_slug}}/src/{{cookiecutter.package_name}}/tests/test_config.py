@@ -80,7 +80,8 @@ def test_missing_and_malformed_files(tmp_path):
         schema.load(broken)
     missing_key = tmp_path / "partial.yaml"
     missing_key.write_text(CONFIG_PATH.read_text().replace("  epochs:", "  # epochs:"))
-    assert "training.epochs: missing; expected an integer from 1 to 100000" in problems_from(missing_key)
+    assert ("training.epochs: missing (passes over the training set); expected an integer from 1 to 100000"
+            in problems_from(missing_key))
 
 
 def problems_from(path) -> list[str]:

@@ -100,7 +100,7 @@ def test_tfds_without_data_or_network_fails_fast_and_clearly(quick_config, tmp_p
     assert not (tmp_path / "runs").exists(), "a run refused for its data leaves no run directory behind"
 
 
-def _refuse(*args, **kwargs):
+def _refuse(*_args, **_kwargs):
     raise OSError("network disabled in this test")
 
 

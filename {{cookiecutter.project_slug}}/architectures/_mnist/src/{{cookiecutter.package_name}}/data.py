@@ -13,16 +13,9 @@ import numpy as np
 import tensorflow as tf
 
 from .architecture import IMAGE_SHAPE, NUM_CLASSES
-from .data_sources import (
-    NPZ_KEYS,
-    DataError,
-    Datasets,
-    load_tfds,
-    pipeline,
-    read_npy_image,
-    read_npz_arrays,
-    real_or_synthetic,
-)
+from .data_sources import DataError, Datasets, load_tfds_splits, pipeline, real_or_synthetic
+from .npy_images import read_npy_image
+from .npz_files import NPZ_KEYS, read_npz_arrays
 
 CLASS_NAMES = [str(digit) for digit in range(NUM_CLASSES)]
 
@@ -47,10 +40,10 @@ def load_datasets(cfg: dict, batch_size: int, even_batches: bool = False) -> Dat
 def _from_tfds(cfg: dict, batch_size: int, even_batches: bool) -> Datasets:
     data = cfg["data"]
     held_out = round(data["validation_split"] * 100)
-    splits = [f"train[:{100 - held_out}%]", f"train[{100 - held_out}%:]", "test"] if held_out else ["train", "test"]
-    loaded = load_tfds(data["tfds_name"], splits, data["data_dir"])
-    train, test = loaded[0], loaded[-1]
-    validation = loaded[1] if held_out else None
+    splits = {"train": f"train[:{100 - held_out}%]" if held_out else "train",
+              "validation": f"train[{100 - held_out}%:]" if held_out else None, "test": "test"}
+    loaded = load_tfds_splits(data["tfds_name"], splits, data["data_dir"])
+    train, validation, test = loaded["train"], loaded.get("validation"), loaded["test"]
     return Datasets(
         train=pipeline(train, batch_size, shuffle_buffer=data["shuffle_buffer"], seed=cfg["seed"],
                        drop_remainder=even_batches),

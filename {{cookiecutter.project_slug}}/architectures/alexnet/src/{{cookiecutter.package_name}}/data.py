@@ -15,17 +15,9 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from .data_sources import (
-    IMAGE_EXTENSIONS,
-    DataError,
-    Datasets,
-    as_uint8,
-    load_tfds_splits,
-    pipeline,
-    read_npy_image,
-    real_or_synthetic,
-    scan_folder,
-)
+from .data_sources import DataError, Datasets, load_tfds_splits, pipeline, real_or_synthetic
+from .image_folders import IMAGE_EXTENSIONS, as_uint8, scan_folder
+from .npy_images import read_npy_image
 
 
 def load_datasets(cfg: dict, batch_size: int, even_batches: bool = False) -> Datasets:
@@ -87,7 +79,7 @@ def _from_tfds(cfg: dict, batch_size: int, even_batches: bool) -> Datasets:
     import tensorflow_datasets as tfds
 
     data, size = cfg["data"], cfg["model"]["input_size"]
-    loaded = load_tfds_splits(data)
+    loaded = load_tfds_splits(data["tfds_name"], data["tfds_splits"], data["data_dir"])
     classes = list(tfds.builder(data["tfds_name"], data_dir=data["data_dir"]).info.features["label"].names)
     _check_class_count("data.tfds_name", data["tfds_name"], classes, cfg)
     resize = keras.layers.Resizing(size, size, crop_to_aspect_ratio=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import config
 from .config import COMMON_FIELDS, Field
-from .shapes import conv_output_size
+from .conv_shapes import conv_output_size
 
 ARCHITECTURE = "alexnet"
 

@@ -8,14 +8,17 @@ pre-training, so the classifier has v fewer parameters per RBM than the RBMs the
 
 from __future__ import annotations
 
-from .shapes import LayerRow, dense_params, flat_size, multiply_adds
+from math import prod
+
+from .layer_cost import multiply_adds
+from .shapes import LayerRow, dense_params
 
 IMAGE_SHAPE = (28, 28, 1)
 NUM_CLASSES = 10
 
 
 def layer_plan(cfg: dict) -> list[LayerRow]:
-    width = flat_size(IMAGE_SHAPE)
+    width = prod(IMAGE_SHAPE)
     rows = [LayerRow("input", IMAGE_SHAPE, 0, "28x28 grey levels, scaled to 0-1"),
             LayerRow("flatten", (width,), 0, "28 x 28 x 1 = 784 visible units")]
     start = "from RBM {index}" if cfg["model"]["pretrain"] else "random init"
@@ -35,7 +38,7 @@ def rbm_params(visible: int, hidden: int) -> int:
 
 def notes(cfg: dict) -> list[str]:
     """Lines `explain` prints under the table."""
-    sizes = [flat_size(IMAGE_SHAPE), *cfg["model"]["hidden_units"]]
+    sizes = [prod(IMAGE_SHAPE), *cfg["model"]["hidden_units"]]
     lines = []
     if cfg["model"]["pretrain"]:
         settings = cfg["pretraining"]

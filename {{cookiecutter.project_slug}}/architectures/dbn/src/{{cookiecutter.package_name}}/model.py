@@ -13,15 +13,16 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
+from math import prod
 from pathlib import Path
 
 import keras
+import numpy as np
 
-from . import plots
 from .architecture import IMAGE_SHAPE, NUM_CLASSES
 from .layers import RBM
+from .plots import plt, save_figure
 from .pretraining import RBMTrainer
-from .shapes import flat_size
 from .storage import write_text
 
 
@@ -54,7 +55,7 @@ def pretrain(model: keras.Model, cfg: dict, strategy, fit: Callable, run_dir: Pa
     persistent = cfg["training"]["batch_size"] if settings["persistent"] else 0
     rbms: list[RBM] = []
     rows, report = [], {}
-    visible = flat_size(IMAGE_SHAPE)
+    visible = prod(IMAGE_SHAPE)
     for index, units in enumerate(cfg["model"]["hidden_units"], start=1):
         print(f"pre-training RBM {index} of {len(cfg['model']['hidden_units'])}: {visible} visible -> {units} hidden "
               f"units, {'persistent ' if persistent else ''}CD-{settings['cd_k']}")
@@ -75,7 +76,7 @@ def pretrain(model: keras.Model, cfg: dict, strategy, fit: Callable, run_dir: Pa
         writer.writeheader()
         writer.writerows(rows)
         write_text(run_dir / "pretraining.csv", table.getvalue())
-        plots.plot_filters(rbms[0].kernel.numpy(), IMAGE_SHAPE[:2], run_dir / "rbm_1_filters.png")
+        plot_filters(rbms[0].kernel.numpy(), IMAGE_SHAPE[:2], run_dir / "rbm_1_filters.png")
     return {"pretraining": report}
 
 
@@ -91,3 +92,20 @@ def _epoch_table(history: dict) -> dict[str, list[float]]:
         table["free_energy_gap"] = [round(val - train, 6)
                                     for val, train in zip(table["val_free_energy"], table["free_energy"], strict=True)]
     return table
+
+
+def plot_filters(kernel: np.ndarray, image_size: tuple[int, int], path: Path, count: int = 100) -> None:
+    """The weights into each of the first `count` units, drawn as images: what each unit looks for in the input.
+
+    kernel: (pixels, units), one column per unit. Each picture has its own grey scale (light = positive).
+    """
+    count = min(count, kernel.shape[1])
+    columns = int(np.ceil(np.sqrt(count)))
+    rows = int(np.ceil(count / columns))
+    figure, axes = plt.subplots(rows, columns, figsize=(columns, rows), squeeze=False)
+    for index, axis in enumerate(axes.flat):
+        axis.axis("off")
+        if index < count:
+            axis.imshow(kernel[:, index].reshape(image_size), cmap="gray")
+    figure.suptitle(f"weights of the first {count} hidden units")
+    save_figure(figure, path)

@@ -8,7 +8,8 @@ be a start of 3 to 8 pixels doubled at least twice; `start_size` finds that star
 
 from __future__ import annotations
 
-from .shapes import LayerRow, conv_params, dense_params
+from .conv_shapes import conv_output_size, conv_params, size_rule
+from .shapes import LayerRow, dense_params
 
 KERNEL = 5  # every convolution's window, as in the DCGAN examples for MNIST-sized images
 SMALLEST_START, LARGEST_START = 3, 8
@@ -68,14 +69,16 @@ def discriminator_plan(cfg: dict) -> list[LayerRow]:
     rows = [LayerRow("D input: image", (size, size, channels), 0, "real (scaled to -1..1) or generated")]
     previous = channels
     for index, count in enumerate(filters, start=1):
-        size //= 2
+        # "same" padding of a 5x5 window: 2 pixels on each side, so a stride of 2 halves the size.
+        rule = size_rule(size, KERNEL, 2, KERNEL // 2)
+        size = conv_output_size(size, KERNEL, 2, KERNEL // 2)
         if index == 1:
             rows.append(LayerRow("D conv 1, stride 2 + LeakyReLU", (size, size, count),
-                                 conv_params(previous, count, KERNEL), f"{size * 2} / 2 = {size}; no batch norm on "
-                                 f"the input layer (Radford)"))
+                                 conv_params(previous, count, KERNEL), f"{rule}; no batch norm on the input layer "
+                                 f"(Radford)"))
         else:
             rows += [LayerRow(f"D conv {index}, stride 2", (size, size, count),
-                              conv_params(previous, count, KERNEL, bias=False), f"{size * 2} / 2 = {size}"),
+                              conv_params(previous, count, KERNEL, bias=False), rule),
                      LayerRow("D batch norm + LeakyReLU", (size, size, count), 4 * count, "slope 0.2 below zero")]
         previous = count
     flat = size * size * previous

@@ -15,17 +15,9 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from .data_sources import (
-    NPZ_KEYS,
-    DataError,
-    Datasets,
-    as_uint8,
-    load_tfds,
-    pipeline,
-    read_npz_arrays,
-    real_or_synthetic,
-    scan_folder,
-)
+from .data_sources import DataError, Datasets, load_tfds_splits, pipeline, real_or_synthetic
+from .image_folders import as_uint8, scan_folder
+from .npz_files import NPZ_KEYS, read_npz_arrays
 
 TFDS_CLASSES = {"mnist": [str(digit) for digit in range(10)],
                 "fashion_mnist": ["T-shirt/top", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker",
@@ -87,7 +79,8 @@ def _batched(train: tf.data.Dataset, test: tf.data.Dataset, cfg: dict, batch_siz
 
 def _from_tfds(cfg: dict, batch_size: int, even_batches: bool) -> Datasets:
     name = cfg["data"]["tfds_name"]
-    train, test = load_tfds(name, ["train", "test"], cfg["data"]["data_dir"])
+    loaded = load_tfds_splits(name, {"train": "train", "test": "test"}, cfg["data"]["data_dir"])
+    train, test = loaded["train"], loaded["test"]
     return _batched(train, test, cfg, batch_size, even_batches, source=f"tfds:{name}",
                     class_names=TFDS_CLASSES[name])
 

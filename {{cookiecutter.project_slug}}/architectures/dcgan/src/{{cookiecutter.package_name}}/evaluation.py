@@ -6,7 +6,7 @@ from pathlib import Path
 
 import keras
 
-from . import plots, quality
+from . import quality
 from .data_sources import Datasets
 
 # The test metric a run is judged by (lower is better), and what `evaluate` writes besides metrics.json.
@@ -26,5 +26,5 @@ def evaluate(model, datasets: Datasets, run_dir: Path, cfg: dict) -> dict:
     scorer = quality.Scorer(classifier, real, model.input_shape[-1], cfg["seed"])
     results = scorer.score(model)
     grid = quality.to_pixels(model.predict(scorer.noise[: cfg["quality"]["grid_size"] ** 2], verbose=0))
-    plots.plot_image_grid(grid, run_dir / "samples.png", title="generated (fixed noise)")
+    quality.plot_image_grid(grid, run_dir / "samples.png", title="generated (fixed noise)")
     return {"examples": int(len(real)), **results}

@@ -77,7 +77,7 @@ class DCGAN(keras.Model):
 
     def compile(self, optimizer, loss=None, metrics=None, **kwargs):
         """`optimizer` steps the generator; the discriminator gets its own copy (same settings, own state)."""
-        super().compile(optimizer=optimizer, **kwargs)
+        super().compile(optimizer=optimizer, loss=loss, metrics=metrics, **kwargs)
         # Under mixed precision Keras has wrapped the optimizer in a LossScaleOptimizer: the copy gets one too.
         scaled = isinstance(self.optimizer, keras.optimizers.LossScaleOptimizer)
         inner = self.optimizer.inner_optimizer if scaled else self.optimizer

@@ -25,7 +25,7 @@ def run(args: argparse.Namespace, model, run_metrics: dict, cfg: dict) -> int:
     import numpy as np
     import tensorflow as tf
 
-    from . import plots, quality
+    from . import quality
 
     if not 1 <= args.count <= 10_000:
         raise ConfigError([f"--count: got {args.count}; expected a whole number from 1 to 10000"])
@@ -38,7 +38,7 @@ def run(args: argparse.Namespace, model, run_metrics: dict, cfg: dict) -> int:
     output.mkdir(parents=True, exist_ok=True)
     if args.grid:
         files = [output / "grid.png"]
-        plots.plot_image_grid(images, files[0])
+        quality.plot_image_grid(images, files[0])
     else:
         files = [output / f"sample_{index:04d}.png" for index in range(1, args.count + 1)]
         for path, image in zip(files, images, strict=True):

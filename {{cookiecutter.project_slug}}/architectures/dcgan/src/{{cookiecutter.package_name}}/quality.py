@@ -20,7 +20,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from . import plots
+from .plots import plt, save_figure
 from .storage import write_atomically
 
 CLASSIFIER_FILE = "quality_classifier.keras"
@@ -176,5 +176,18 @@ class ImageGridCallback(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         images = to_pixels(in_batches(self.model.generator, self.noise))
-        plots.plot_image_grid(images, self.folder / f"epoch_{epoch + 1:03d}.png", title=f"epoch {epoch + 1}")
+        plot_image_grid(images, self.folder / f"epoch_{epoch + 1:03d}.png", title=f"epoch {epoch + 1}")
 
+
+def plot_image_grid(images: np.ndarray, path: Path, title: str = "") -> None:
+    """Images (N, height, width, channels) of grey levels 0-255 as one square grid, without axes."""
+    side = int(np.ceil(np.sqrt(len(images))))
+    figure, axes = plt.subplots(side, side, figsize=(side, side), squeeze=False)
+    for index, axis in enumerate(axes.flat):
+        axis.axis("off")
+        if index < len(images):
+            image = images[index]
+            axis.imshow(image[..., 0] if image.shape[-1] == 1 else image, cmap="gray", vmin=0, vmax=255)
+    if title:
+        figure.suptitle(title)
+    save_figure(figure, path)

@@ -7,7 +7,10 @@ per digit and turns scores into probabilities with softmax.
 
 from __future__ import annotations
 
-from .shapes import LayerRow, dense_params, flat_size, multiply_adds
+from math import prod
+
+from .layer_cost import multiply_adds
+from .shapes import LayerRow, dense_params
 
 IMAGE_SHAPE = (28, 28, 1)
 NUM_CLASSES = 10
@@ -15,7 +18,7 @@ NUM_CLASSES = 10
 
 def layer_plan(cfg: dict) -> list[LayerRow]:
     model = cfg["model"]
-    width = flat_size(IMAGE_SHAPE)
+    width = prod(IMAGE_SHAPE)
     rows = [
         LayerRow("input", IMAGE_SHAPE, 0, "28x28 grey-level image"),
     ]

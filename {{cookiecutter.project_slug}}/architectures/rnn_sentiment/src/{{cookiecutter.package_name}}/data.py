@@ -18,7 +18,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from .data_sources import DataError, Datasets, hold_out, load_tfds_splits, pipeline, read_utf8, real_or_synthetic
+from .data_sources import DataError, Datasets, load_tfds_splits, pipeline, real_or_synthetic
+from .text_files import hold_out, read_utf8
 
 
 def load_datasets(cfg: dict, batch_size: int, even_batches: bool = False) -> Datasets:
@@ -78,7 +79,7 @@ def _from_lists(train: list, validation: list, test: list, source: str, cfg: dic
 
 def _from_tfds(cfg: dict) -> Datasets:
     data = cfg["data"]
-    loaded = load_tfds_splits(data)
+    loaded = load_tfds_splits(data["tfds_name"], data["tfds_splits"], data["data_dir"])
     train = loaded["train"]
     return Datasets(train=train, validation=loaded.get("validation"), test=loaded["test"],
                     source=f"tfds:{data['tfds_name']}", class_names=list(data["class_names"]),

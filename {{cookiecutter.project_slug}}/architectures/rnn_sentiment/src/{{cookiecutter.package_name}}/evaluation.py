@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import plots
+from .confusion_matrix import count_confusions, plot_confusion_matrix
 from .data_sources import Datasets
 
 # The test metric a run is judged by, and what `evaluate` writes into the run directory besides metrics.json.
@@ -17,7 +17,7 @@ THRESHOLD = 0.5  # a text is called positive when P(positive) is at least this
 
 
 def summary(results: dict) -> str:
-    return (f"test accuracy: {results['accuracy']:.4f}, precision {results['precision']:.4f}, "
+    return (f"test {HEADLINE}: {results[HEADLINE]:.4f}, precision {results['precision']:.4f}, "
             f"recall {results['recall']:.4f}, F1 {results['f1']:.4f}")
 
 
@@ -39,9 +39,8 @@ def evaluate(model, datasets: Datasets, run_dir: Path, cfg: dict) -> dict:
         labels.append(batch_labels.numpy())
     labels, probabilities = np.concatenate(labels), np.concatenate(probabilities)
     predicted = (probabilities >= THRESHOLD).astype(np.int64)
-    matrix = np.zeros((2, 2), dtype=np.int64)
-    np.add.at(matrix, (labels, predicted), 1)
-    plots.plot_confusion_matrix(matrix, datasets.class_names, run_dir / "confusion_matrix.png")
+    matrix = count_confusions(labels, predicted, 2)
+    plot_confusion_matrix(matrix, datasets.class_names, run_dir / "confusion_matrix.png")
     p = np.clip(probabilities, 1e-7, 1 - 1e-7)
     return {
         "examples": int(len(labels)),

@@ -17,9 +17,10 @@ from pathlib import Path
 import numpy as np
 import sacrebleu
 
-from . import plots, tokens
+from . import tokens
 from .data_sources import Datasets
 from .decoding import Translator
+from .plots import plt, save_figure
 from .storage import write_text
 
 # The test metric a run is judged by, and what `evaluate` writes into the run directory besides metrics.json.
@@ -29,7 +30,7 @@ HEAT_MAPS = 3  # sentences shown in attention.png
 
 
 def summary(results: dict) -> str:
-    return f"test BLEU: {results['bleu']:.2f} ({results['bleu_signature']})"
+    return f"test BLEU: {results[HEADLINE]:.2f} ({results['bleu_signature']})"
 
 
 def evaluate(model, datasets: Datasets, run_dir: Path, cfg: dict) -> dict:
@@ -54,7 +55,7 @@ def evaluate(model, datasets: Datasets, run_dir: Path, cfg: dict) -> dict:
     if translator.has_attention:
         first = list(zip(sources, translated_words, attention, strict=True))[:HEAT_MAPS]
         shown = [(_words(source), words, weights) for source, words, weights in first]
-        plots.plot_attention(shown, run_dir / "attention.png")
+        plot_attention(shown, run_dir / "attention.png")
     return {
         "examples": len(sources),
         "bleu": float(score.score),
@@ -64,6 +65,19 @@ def evaluate(model, datasets: Datasets, run_dir: Path, cfg: dict) -> dict:
         "samples": [{"source": s, "reference": r, "translation": t}
                     for s, r, t in list(zip(sources, references, translations, strict=True))[:5]],
     }
+
+
+def plot_attention(examples: list[tuple[list[str], list[str], np.ndarray]], path: Path) -> None:
+    """One heat-map per (source words, translated words, weights): which source word each output word looked at."""
+    figure, axes = plt.subplots(1, len(examples), figsize=(5 * len(examples), 5), squeeze=False)
+    for axis, (source, translation, weights) in zip(axes[0], examples, strict=True):
+        axis.imshow(weights[: len(translation), : len(source)], cmap="viridis", vmin=0.0, vmax=1.0)
+        axis.set(xticks=range(len(source)), yticks=range(len(translation)), xlabel="source", ylabel="translation")
+        axis.set_xticklabels(source, rotation=90)
+        axis.set_yticklabels(translation)
+    figure.suptitle("attention weights (each row sums to 1)")
+    figure.tight_layout()
+    save_figure(figure, path)
 
 
 def _words(text: str) -> list[str]:

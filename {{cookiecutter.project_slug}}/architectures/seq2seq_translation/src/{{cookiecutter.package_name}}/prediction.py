@@ -19,8 +19,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, model, run_metrics: dict, cfg: dict) -> int:
     from .config import ConfigError
-    from .data_sources import DataError, read_utf8
+    from .data_sources import DataError
     from .decoding import Translator
+    from .text_files import read_utf8
     from .tokens import detokenize
 
     beam_width = cfg["model"]["beam_width"] if args.beam_width is None else args.beam_width

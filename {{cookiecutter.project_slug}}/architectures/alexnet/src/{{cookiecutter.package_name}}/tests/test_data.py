@@ -11,7 +11,8 @@ import tensorflow as tf
 import tensorflow_datasets as tfds
 
 from ..data import load_datasets, read_image, synthetic_images
-from ..data_sources import DataError, scan_folder
+from ..data_sources import DataError
+from ..image_folders import scan_folder
 
 SIZE = 72  # model.input_size in quick.MODEL_OVERRIDES
 
@@ -151,7 +152,7 @@ def test_auto_falls_back_to_synthetic_when_tfds_is_unavailable(quick_config, tmp
     assert "SYNTHETIC data" in capsys.readouterr().err
 
 
-def _refuse(*args, **kwargs):
+def _refuse(*_args, **_kwargs):
     raise OSError("network disabled in this test")
 
 

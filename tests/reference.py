@@ -1,0 +1,50 @@
+"""Write tests/reference/<architecture>.txt: every file a default rendering holds, with its line count.
+
+    make reference      # after a change that is meant to alter what a student gets
+
+tests/test_render.py renders each architecture afresh and compares it with these files, so that a
+change adding a file, or 200 lines, to every student's project shows in the diff for review.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+from cookiecutter.main import cookiecutter
+
+TEMPLATE = Path(__file__).resolve().parents[1]
+REFERENCE = TEMPLATE / "tests" / "reference"
+ARCHITECTURES = json.loads((TEMPLATE / "cookiecutter.json").read_text())["architecture"]
+
+
+def render(architecture: str, output_dir: Path) -> Path:
+    """The project cookiecutter makes with every default answer but the architecture."""
+    return Path(cookiecutter(str(TEMPLATE), no_input=True, output_dir=str(output_dir),
+                             extra_context={"architecture": architecture}))
+
+
+def python_outside_tests(project: Path) -> int:
+    """Lines of Python a learner reads to follow the project: everything but its tests."""
+    return sum(len(path.read_text(encoding="utf-8").splitlines()) for path in project.rglob("*.py")
+               if "tests" not in path.relative_to(project).parts)
+
+
+def summary(project: Path) -> str:
+    rows = [f"{len(path.read_text(encoding='utf-8').splitlines()):>5}  {path.relative_to(project).as_posix()}"
+            for path in sorted(project.rglob("*")) if path.is_file()]
+    return "\n".join([*rows, f"{python_outside_tests(project):>5}  lines of Python outside the tests"]) + "\n"
+
+
+def main() -> None:
+    REFERENCE.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        for architecture in ARCHITECTURES:
+            project = render(architecture, Path(folder) / architecture)
+            (REFERENCE / f"{architecture}.txt").write_text(summary(project), encoding="utf-8")
+            print(f"wrote tests/reference/{architecture}.txt")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,47 @@
+"""A generated project holds only what it uses: nothing that its own code defines and never calls.
+
+vulture (a maintained dead-code finder) reads each rendering: train.py and the package's modules,
+where the tests do not count as users; then the test helpers (conftest.py, quick.py), which the
+tests must use. Names that Keras or Python call by convention, never by name, are listed below.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from .conftest import BIN
+from .test_generated import WITH_CELLS
+
+# vulture counts a name as used once it appears here.
+CALLED_BY_CONVENTION = """
+_.call  # keras.layers.Layer.__call__ runs it
+_.compute_output_shape  # Keras asks a layer for it when it builds a model
+_._save_model  # keras.callbacks.BackupAndRestore calls it after every epoch (training.RunBackup)
+_.best_weights  # keras.callbacks.EarlyStopping restores them when training ends
+"""
+
+
+def vulture(paths: list[Path], whitelist: Path, *options: str) -> list[str]:
+    result = subprocess.run([str(BIN / "vulture"), *map(str, paths), str(whitelist), "--min-confidence", "60",
+                             *options], capture_output=True, text=True)
+    assert result.returncode in (0, 3), result.stderr  # 3: vulture found something
+    return result.stdout.splitlines()
+
+
+@pytest.mark.parametrize(("architecture", "rnn_cell"), WITH_CELLS)
+def test_a_generated_project_holds_only_what_it_uses(bake, tmp_path, architecture, rnn_cell):
+    project = bake(architecture=architecture, rnn_cell=rnn_cell)
+    package = project / "src" / project.name
+    whitelist = tmp_path / "called_by_convention.py"
+    whitelist.write_text(CALLED_BY_CONVENTION)
+    code = [project / "train.py", *sorted(package.glob("*.py"))]
+    assert vulture(code, whitelist) == [], "defined in the project but never used by it"
+
+    helpers = [package / "tests" / name for name in ("conftest.py", "quick.py")]
+    tests = sorted((package / "tests").glob("test_*.py"))
+    found = vulture([*code, *helpers, *tests], whitelist, "--ignore-names", "test_*",
+                    "--ignore-decorators", "@pytest.fixture")
+    assert [line for line in found if "/tests/" in line] == [], "test helpers that no test uses"
