@@ -304,11 +304,9 @@ def read_config_file(path: Path) -> Mapping[str, Any]:
     except OSError as error:
         raise ConfigError([f"config file {path}: cannot be read ({error.strerror or error})"]) from None
     try:
-        text = raw_bytes.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw_bytes[: error.start].count(b"\n") + 1
-        raise ConfigError([f"config file {path}: not UTF-8 text (byte {raw_bytes[error.start]:#04x} on line "
-                           f"{line}); save it as UTF-8"]) from None
+        text = decode_utf8(raw_bytes)
+    except UserError as error:
+        raise ConfigError([f"config file {path}: {error}"]) from None
     try:
         raw = read_yaml(text)
     except yaml.YAMLError as error:
@@ -319,6 +317,17 @@ def read_config_file(path: Path) -> Mapping[str, Any]:
     if not isinstance(raw, Mapping):
         raise ConfigError([f"config file {path}: expected a mapping of keys to values"])
     return raw
+
+
+def decode_utf8(raw: bytes) -> str:
+    """A file's bytes as text; bytes that are not UTF-8 are refused with the line of the first bad one. (Also
+    used for the projects' text data files.)"""
+    try:
+        return raw.decode("utf-8-sig")  # a byte-order mark, as some editors write, is not part of the text
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        bad = raw[error.start]
+        raise UserError(f"not UTF-8 text (byte {bad:#04x} on line {line}); save the file as UTF-8") from None
 
 
 def dump(config: Mapping[str, Any], path: str | Path) -> None:

@@ -132,7 +132,7 @@ def test_overrides_that_mix_up_sections_and_values():
     ("write", "message"),
     [
         (lambda path: path.write_bytes("training:\n  epochs: 3 # trois époques\n".encode("latin-1")),
-         "not UTF-8 text (byte 0xe9 on line 2); save it as UTF-8"),
+         "not UTF-8 text (byte 0xe9 on line 2); save the file as UTF-8"),
         (lambda path: path.mkdir(), "is a folder; expected a YAML file such as config.yaml"),
         (lambda path: path.write_text("training: [unclosed\n"), "not valid YAML (while parsing a flow sequence"),
         (lambda path: path.write_text("- just\n- a list\n"), "expected a mapping of keys to values"),

@@ -6,18 +6,16 @@ from pathlib import Path
 
 import numpy as np
 
+from .config import UserError, decode_utf8
 from .data_sources import DataError
 
 
 def read_utf8(path: Path, setting: str) -> str:
     """A text file's contents; a file that is not UTF-8 is refused with the line of its first bad byte."""
-    raw = path.read_bytes()
     try:
-        return raw.decode("utf-8-sig")  # a byte-order mark, as some editors write, is not part of the text
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise DataError(f"{setting}={str(path)!r}: not UTF-8 text (byte {raw[error.start]:#04x} on line {line}); "
-                        f"save the file as UTF-8") from None
+        return decode_utf8(path.read_bytes())
+    except UserError as error:
+        raise DataError(f"{setting}={str(path)!r}: {error}") from None
 
 
 def hold_out(examples: list, share: float, seed: int) -> tuple[list, list]:
