@@ -21,6 +21,7 @@ _.call  # keras.layers.Layer.__call__ runs it
 _.compute_output_shape  # Keras asks a layer for it when it builds a model
 _._save_model  # keras.callbacks.BackupAndRestore calls it after every epoch (training.RunBackup)
 _.best_weights  # keras.callbacks.EarlyStopping restores them when training ends
+_.async_safe  # keras.callbacks.CallbackList reads it to run a callback's step hooks on a helper thread
 """
 
 

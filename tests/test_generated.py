@@ -73,7 +73,8 @@ def test_a_run_killed_with_sigkill_resumes_at_the_next_epoch(bake, architecture)
     epochs = 6
     args = [sys.executable, "train.py", "--run-dir", str(run_dir), "data.source=synthetic",
             "data.synthetic_examples=3000", f"training.epochs={epochs}", "training.batch_size=32",
-            "training.early_stopping_patience=0", "training.jit_compile=false", *small_model(project)]
+            "training.early_stopping_patience=0", "training.jit_compile=false", "run.backup_interval_seconds=0",
+            *small_model(project)]
     # Killed with SIGKILL (no chance to clean up, as with a power cut) at the first step of the third epoch.
     killed = run(args, cwd=project, env={CRASH_ENV: "epoch-2-batch-0"})
     assert killed.returncode == -signal.SIGKILL, killed.stderr[-3000:]
@@ -84,10 +85,30 @@ def test_a_run_killed_with_sigkill_resumes_at_the_next_epoch(bake, architecture)
 
     resumed = run([sys.executable, "train.py", "--resume", str(run_dir)], cwd=project)
     assert resumed.returncode == 0, resumed.stderr[-4000:]
-    assert f"Epoch {len(done) + 1}/{epochs}" in resumed.stdout
-    assert "Epoch 1/" not in resumed.stdout, "the resumed run must not start over"
+    assert f"epoch {len(done) + 1}/{epochs} " in resumed.stdout
+    assert "epoch 1/" not in resumed.stdout, "the resumed run must not start over"
     assert history_epochs(run_dir) == list(range(epochs)), "each epoch trained exactly once across the two runs"
     assert (run_dir / "model.keras").is_file() and not (run_dir / "backup").exists()
+
+
+def test_a_kill_within_the_backup_interval_trains_again_from_the_last_backup(bake):
+    """Short epochs are backed up every run.backup_interval_seconds (default 10), not each one: here no backup was
+    due yet when the kill came."""
+    project = bake(architecture="mnist_mlp")
+    run_dir = project / "runs" / "interrupted"
+    args = [sys.executable, "train.py", "--run-dir", str(run_dir), "data.source=synthetic",
+            "data.synthetic_examples=1000", "training.epochs=4", "training.early_stopping_patience=0",
+            "training.jit_compile=false", "run.backup_interval_seconds=3600", *small_model(project)]
+    killed = run(args, cwd=project, env={CRASH_ENV: "epoch-2-batch-0"})
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-3000:]
+    assert history_epochs(run_dir) == [0, 1] and not (run_dir / "backup" / "training_metadata.json").exists()
+    assert not (run_dir / "checkpoints" / "best.keras").exists(), "the best checkpoint is written with a backup"
+
+    resumed = run([sys.executable, "train.py", "--resume", str(run_dir)], cwd=project)
+    assert resumed.returncode == 0, resumed.stderr[-4000:]
+    assert "epoch 1/4 " in resumed.stdout, "nothing was backed up: the run trains again from its start"
+    assert history_epochs(run_dir) == [0, 1, 2, 3], "the rows logged after the last backup are replaced, not repeated"
+    assert (run_dir / "checkpoints" / "best.keras").is_file()
 
 
 # Where a run is killed (storage.crash_point names them): inside an epoch; after an epoch was logged but before its
@@ -101,7 +122,8 @@ CRASH_POINTS = {
 }
 # Small and bit-for-bit repeatable, with early stopping on so that its state must survive the kill too.
 CRASH_RUN = ["data.source=synthetic", "data.synthetic_examples=512", "training.epochs=3", "training.batch_size=64",
-             "training.early_stopping_patience=2", "training.jit_compile=false", "training.deterministic=true"]
+             "training.early_stopping_patience=2", "training.jit_compile=false", "training.deterministic=true",
+             "run.backup_interval_seconds=0"]
 
 
 @pytest.fixture(scope="session")

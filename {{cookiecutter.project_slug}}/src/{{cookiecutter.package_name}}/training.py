@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import os
 import shutil
 import time
@@ -26,6 +27,7 @@ from . import data, evaluation, plots, storage
 from . import model as model_module
 from .config import UserError
 from .data_sources import training_epoch
+from .progress import EpochProgress
 from .schema import ARCHITECTURE
 
 OPTIMIZERS = {
@@ -75,6 +77,16 @@ def make_strategy(cfg: dict) -> tf.distribute.Strategy:
         devices = [d.name for d in gpus] or [d.name for d in cpus]
         return tf.distribute.MirroredStrategy(devices)
     return tf.distribute.get_strategy()
+
+
+def steps_per_execution(cfg: dict, replicas: int) -> int:
+    """training.steps_per_execution, where Keras can run it: it runs an epoch capped at training.steps_per_epoch in
+    whole compiled calls (2 steps asked, 4 per call: 4 run), so the cap must be a multiple; and its multi-step loop
+    fails across several devices (MirroredStrategy over CPU devices, TensorFlow 2.21) and in our multi-worker loop."""
+    steps, cap = cfg["training"]["steps_per_execution"], cfg["training"]["steps_per_epoch"]
+    if replicas > 1 or cfg["distribute"]["strategy"] == "multi_worker":
+        return 1
+    return math.gcd(steps, cap) if cap else steps
 
 
 def make_optimizer(cfg: dict) -> keras.optimizers.Optimizer:
@@ -148,12 +160,33 @@ class RunBackup(keras.callbacks.BackupAndRestore):
     pairs new weights with an old epoch. Here each epoch's weights get a file of their own, and the
     record that names them is renamed into place last. Keras also deletes the backup as soon as
     `fit` returns, before the model is saved; here `train` deletes it once the run is finished.
+
+    Writing the weights and the optimizer's state takes a few hundredths of a second: for a network
+    whose epoch takes a fraction of a second that is a fifth of the run. So an epoch is backed up once
+    `interval` seconds have passed since the last backup (0: every epoch), and the last epoch always is;
+    a kill loses at most that much training. The best checkpoint is written just before, so the two agree.
     """
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, interval: float, best: BestCheckpoint | None = None):
         super().__init__(str(folder), delete_checkpoint=False)
         self.folder = folder
         self.record = folder / "training_metadata.json"
+        self.interval = interval
+        self.best = best
+
+    def on_train_begin(self, logs=None):
+        super().on_train_begin(logs)
+        self._current_epoch = self._saved_epoch = self.completed_epochs()
+        self._saved_at = time.monotonic()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self._current_epoch = epoch + 1
+        if time.monotonic() - self._saved_at >= self.interval:
+            self._save_model()
+
+    def on_train_end(self, logs=None):
+        if self._current_epoch > self._saved_epoch:
+            self._save_model()
 
     def completed_epochs(self) -> int:
         return self._read_record()["epoch"] if self.record.exists() else 0
@@ -169,6 +202,8 @@ class RunBackup(keras.callbacks.BackupAndRestore):
                        f"start a new run")
 
     def _save_model(self):
+        if self.best:
+            self.best.write()
         self.folder.mkdir(parents=True, exist_ok=True)
         weights = self.folder / f"epoch-{self._current_epoch}.weights.h5"
         storage.write_atomically(weights, lambda temporary: self.model.save_weights(temporary, overwrite=True))
@@ -176,6 +211,7 @@ class RunBackup(keras.callbacks.BackupAndRestore):
         for older in self.folder.glob("epoch-*.weights.h5"):
             if older != weights:
                 older.unlink()
+        self._saved_epoch, self._saved_at = self._current_epoch, time.monotonic()
 
     def _load_model(self):
         if not self.record.exists():
@@ -197,24 +233,34 @@ class RunBackup(keras.callbacks.BackupAndRestore):
         return self.completed_epochs()
 
 
-class BestCheckpoint(keras.callbacks.ModelCheckpoint):
-    """checkpoints/best.keras: the model of the best epoch so far, renamed into place when it improves.
+class BestCheckpoint(keras.callbacks.Callback):
+    """checkpoints/best.keras: the model of the best epoch so far (lowest `monitor`).
 
-    A resumed run starts from the best value in history.csv, so it replaces the checkpoint only with
-    a better epoch than any before the interruption.
+    Each better epoch's weights are kept in memory; RunBackup writes them (renamed into place) just
+    before each backup. A resumed run starts from the best value in history.csv, so it replaces the
+    checkpoint only with a better epoch than any before the interruption.
     """
 
     def __init__(self, path: Path, monitor: str, past: list[float]):
-        super().__init__(str(storage.partial_path(path)), monitor=monitor, mode="min", save_best_only=True)
-        self.path = path
-        if past:
-            self.best = min(past)
+        super().__init__()
+        self.path, self.monitor = path, monitor
+        self.best = min(past) if past else float("inf")
+        self.weights = None
 
     def on_epoch_end(self, epoch, logs=None):
-        before = self.best
-        super().on_epoch_end(epoch, logs)
-        if self.best != before:
-            os.replace(self.filepath, self.path)
+        value = (logs or {}).get(self.monitor)
+        if value is not None and value < self.best:  # a NaN is never better
+            self.best, self.weights = value, self.model.get_weights()
+
+    def write(self) -> None:
+        if self.weights is None:
+            return
+        current = self.model.get_weights()
+        self.model.set_weights(self.weights)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        storage.write_atomically(self.path, self.model.save)
+        self.model.set_weights(current)
+        self.weights = None
 
 
 def early_stopping_state(values: list[float], patience: int) -> tuple[float | None, int, int, bool]:
@@ -255,10 +301,13 @@ class CrashPoints(keras.callbacks.Callback):
         self.phase = phase
 
     def on_epoch_begin(self, epoch, logs=None):
-        self.epoch = epoch
+        self.epoch, self.steps_done = epoch, 0
 
     def on_train_batch_end(self, batch, logs=None):
-        storage.crash_point(f"{self.phase}epoch-{self.epoch}-batch-{batch}")
+        # `batch` is the last step of the compiled call: with training.steps_per_execution > 1, several steps end here.
+        for step in range(self.steps_done, batch + 1):
+            storage.crash_point(f"{self.phase}epoch-{self.epoch}-batch-{step}")
+        self.steps_done = batch + 1
 
     def on_epoch_end(self, epoch, logs=None):
         storage.crash_point(f"{self.phase}epoch-{epoch}-logged")
@@ -272,8 +321,9 @@ def make_callbacks(cfg: dict, run_dir: Path, output_dir: Path, monitor: str, is_
     early stopping last. `monitor` is lower-is-better: a loss, or the GAN's Fréchet distance."""
     callbacks = [EpochTimer(), EpochSeeds(cfg["seed"])]
     if is_chief:
+        backup.best = BestCheckpoint(run_dir / "checkpoints" / "best.keras", monitor, past.get(monitor, []))
         callbacks += [
-            BestCheckpoint(run_dir / "checkpoints" / "best.keras", monitor, past.get(monitor, [])),
+            backup.best,
             keras.callbacks.CSVLogger(str(run_dir / "history.csv"), append=True),
             keras.callbacks.TensorBoard(str(run_dir / "logs")),
         ]
@@ -286,6 +336,15 @@ def make_callbacks(cfg: dict, run_dir: Path, output_dir: Path, monitor: str, is_
     if patience:
         callbacks.append(ResumableEarlyStopping(monitor, patience, past.get(monitor, []),
                                                 run_dir / "checkpoints" / "best.keras"))
+    return off_the_step(callbacks)
+
+
+def off_the_step(callbacks: list[keras.callbacks.Callback]) -> list[keras.callbacks.Callback]:
+    """Let Keras run these callbacks' step hooks on a helper thread (`async_safe`), so that no step waits for
+    the one before it to report. Their step hooks do nothing at an epoch's frequency (checkpoints, backups,
+    TensorBoard) or only read the loss (TerminateOnNaN). The crash points, for tests only, stay in step."""
+    for callback in callbacks:
+        callback.async_safe = not isinstance(callback, CrashPoints)
     return callbacks
 
 
@@ -294,12 +353,13 @@ def monitored(datasets) -> str:
     return getattr(model_module, "MONITOR", None) or ("val_loss" if datasets.validation is not None else "loss")
 
 
-def train(cfg: dict, run_dir: Path | None = None, verbose: int | str = "auto") -> dict:
+def train(cfg: dict, run_dir: Path | None = None, verbose: bool = True) -> dict:
     """Train as `cfg` says and write every artifact; return the metrics written.
 
     run_dir: None makes a new runs/<time>-<name>/ once the config and the data have been checked, so a
     refused run leaves nothing behind. An existing, unfinished run directory is finished from where it
-    stopped: inside or after training, while saving, or while scoring.
+    stopped: inside or after training, while saving, or while scoring. verbose: show each epoch's progress
+    (progress.py).
     """
     configure_devices(cfg)
     # Layers made from here on compute in float16 and keep float32 weights; compile then wraps the optimizer in
@@ -307,6 +367,11 @@ def train(cfg: dict, run_dir: Path | None = None, verbose: int | str = "auto") -
     # float32 (a softmax in float16 loses the small probabilities).
     keras.mixed_precision.set_dtype_policy("mixed_float16" if cfg["training"]["mixed_precision"] else "float32")
     keras.utils.set_random_seed(cfg["seed"])
+    if cfg["seed"] % (2**31 - 1) == 0:
+        # TensorFlow reduces its global seed modulo 2**31 - 1, and at 0 tf.data refuses the per-epoch shuffle seed
+        # of data_sources.pipeline (it tests the seeds with Python's ==, and one is a tensor): seeds 0 and
+        # 2**31 - 1 give TensorFlow's own generator another start; Keras's generators keep the seed as given.
+        tf.random.set_seed(2**31 - 2)
     if cfg["training"]["deterministic"]:
         tf.config.experimental.enable_op_determinism()
     strategy = make_strategy(cfg)
@@ -335,7 +400,7 @@ def train(cfg: dict, run_dir: Path | None = None, verbose: int | str = "auto") -
 
 
 def train_and_save(cfg: dict, run_dir: Path, output_dir: Path, strategy, datasets, is_chief: bool,
-                   verbose: int | str) -> None:
+                   verbose: bool) -> None:
     """Build the network, restore its backup if there is one, train the epochs still to do, and save model.keras."""
     replicas = strategy.num_replicas_in_sync
     multi_worker = isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy)
@@ -348,9 +413,9 @@ def train_and_save(cfg: dict, run_dir: Path, output_dir: Path, strategy, dataset
             loss=model_module.LOSS,
             metrics=model_module.METRICS,
             jit_compile=jit_compile,
-            steps_per_execution=1 if multi_worker else cfg["training"]["steps_per_execution"],
+            steps_per_execution=steps_per_execution(cfg, replicas),
         )
-    backup = RunBackup(output_dir / "backup")
+    backup = RunBackup(output_dir / "backup", cfg["run"]["backup_interval_seconds"])
     done = backup.restore(model)
     epochs = cfg["training"]["epochs"]
     if epochs < done:
@@ -369,11 +434,13 @@ def train_and_save(cfg: dict, run_dir: Path, output_dir: Path, strategy, dataset
 
     def fit(network: keras.Model, epochs: int, callbacks: list) -> None:
         """`network.fit` on the run's pipelines; the loop written out where Keras's fit cannot run."""
+        if verbose and is_chief:
+            callbacks = [*callbacks, EpochProgress()]  # last: it shows what every other callback added to the logs
         if multi_worker:
-            fit_multi_worker(network, strategy, datasets, callbacks, epochs, steps, verbose=verbose if is_chief else 0)
+            fit_multi_worker(network, strategy, datasets, callbacks, epochs, steps)
         else:
             network.fit(datasets.train, validation_data=datasets.validation, epochs=epochs, steps_per_epoch=steps,
-                        callbacks=callbacks, verbose=verbose, shuffle=False)
+                        callbacks=callbacks, verbose=0, shuffle=False)
 
     # model.py may train the network's starting weights another way first (the DBN's RBMs). A resumed
     # run skips that: its backup holds the weights reached since.
@@ -405,6 +472,7 @@ def train_and_save(cfg: dict, run_dir: Path, output_dir: Path, strategy, dataset
             "strategy": {"name": type(strategy).__name__, "replicas": replicas,
                          "global_batch_size": cfg["training"]["batch_size"] * replicas},
             "jit_compile": bool(model.jit_compile),  # what Keras used: it turns XLA off for layers that cannot compile
+            "steps_per_execution": steps_per_execution(cfg, replicas),
             "dtype_policy": model.dtype_policy.name,
             "parameters": model.count_params(),
         })
@@ -486,11 +554,12 @@ def _fit_for_history(fit, seed: int, network: keras.Model, epochs: int) -> dict[
     """Train a helper network (such as one RBM) with only the timer and the seeds; return its per-epoch logs."""
     history = keras.callbacks.History()
     crash_points = [CrashPoints("helper-")] if os.environ.get(storage.CRASH_ENV) else []
-    fit(network, epochs, [EpochTimer(), EpochSeeds(seed), keras.callbacks.TerminateOnNaN(), *crash_points, history])
+    fit(network, epochs, off_the_step([EpochTimer(), EpochSeeds(seed), keras.callbacks.TerminateOnNaN(), *crash_points,
+                                       history]))
     return history.history
 
 
-def fit_multi_worker(model, strategy, datasets, callbacks, epochs, steps_per_epoch, verbose) -> None:
+def fit_multi_worker(model, strategy, datasets, callbacks, epochs, steps_per_epoch) -> None:
     """What `model.fit` does, written out for MultiWorkerMirroredStrategy.
 
     Keras 3's `fit` fails under that strategy (keras-team/keras#20585), so this loop calls the
@@ -506,8 +575,7 @@ def fit_multi_worker(model, strategy, datasets, callbacks, epochs, steps_per_epo
                            "set's size is unknown")
         workers = sum(len(tasks) for tasks in strategy.cluster_resolver.cluster_spec().as_dict().values())
         steps_per_epoch = max(1, batches // workers)
-    callback_list = keras.callbacks.CallbackList(callbacks, add_history=True, add_progbar=bool(verbose),
-                                                 model=model, verbose=1 if verbose else 0, epochs=epochs,
+    callback_list = keras.callbacks.CallbackList(callbacks, add_history=True, model=model, verbose=0, epochs=epochs,
                                                  steps=steps_per_epoch)
     train_batches = iter(strategy.experimental_distribute_dataset(datasets.train.repeat()))
 

@@ -58,6 +58,15 @@ def test_same_seed_same_run(quick_config):
     assert losses[0] == losses[1]
 
 
+def test_seed_zero_trains_and_shows_one_line_per_epoch(quick_config, capsys):
+    cfg = quick_config("seed=0", "training.epochs=2", "training.steps_per_epoch=2")
+    metrics = training.train(cfg, training.new_run_dir(cfg))
+    assert metrics["epochs_completed"] == 2
+    shown = [line for line in capsys.readouterr().out.splitlines() if line.startswith("epoch ")]
+    assert [line.split()[1] for line in shown] == ["1/2", "2/2"], shown  # written to a file: no redraws
+    assert all(f"{PROGRESS} " in line and "2/2 steps" in line for line in shown), shown
+
+
 def test_mixed_precision_trains_with_float16_maths_and_float32_weights(quick_config):
     """What a GPU run with training.mixed_precision=true does, checked on the CPU (slowly there) for a few steps."""
     import keras

@@ -21,6 +21,7 @@ from .architecture import (
     POOL,
 )
 from .layers import PartiallyConnectedConv2D, Subsampling, scaled_tanh
+from .random_shift import RandomShift
 
 
 def build_model(cfg: dict) -> keras.Model:
@@ -29,8 +30,7 @@ def build_model(cfg: dict) -> keras.Model:
     inputs = keras.Input(shape=IMAGE_SHAPE, name="image")
     x = inputs
     if settings["augment_shift"] > 0:
-        shift = settings["augment_shift"]
-        x = keras.layers.RandomTranslation(shift, shift, fill_mode="constant", seed=cfg["seed"], name="shift")(x)
+        x = RandomShift(settings["augment_shift"], seed=cfg["seed"], name="shift")(x)
     x = keras.layers.ZeroPadding2D(PADDING, name="pad")(x)
     if classic:
         # The paper's input scaling: background -0.1, ink 1.175, so the inputs have mean about 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 import keras
 
 from .architecture import IMAGE_SHAPE, NUM_CLASSES
+from .random_shift import RandomShift
 
 
 def build_model(cfg: dict) -> keras.Model:
@@ -22,8 +23,7 @@ def build_model(cfg: dict) -> keras.Model:
     if settings["augment_shift"] > 0:
         # A dense net has no notion of "the same stroke one pixel to the left": showing it digits
         # shifted at random (training only; off at test time) teaches that, and curbs over-fitting.
-        shift = settings["augment_shift"]
-        x = keras.layers.RandomTranslation(shift, shift, fill_mode="constant", seed=cfg["seed"], name="shift")(x)
+        x = RandomShift(settings["augment_shift"], seed=cfg["seed"], name="shift")(x)
     x = keras.layers.Flatten(name="flatten")(x)
     for index, units in enumerate(settings["hidden_units"], start=1):
         x = keras.layers.Dense(units, activation=settings["activation"], kernel_regularizer=regularizer,
