@@ -1,15 +1,16 @@
 """Throughput and accuracy of generated projects, measured on this machine; writes benchmarks/RESULTS.md.
 
-    .venv/bin/python benchmarks/run.py [--part images|recurrent|generative|all] [--rounds 3] [--epochs 6]
+    .venv/bin/python benchmarks/run.py [--part images|recurrent|generative|all] [--rounds 3] [--epochs 12]
 
-For each MNIST project: generate it with its defaults, then alternate, in fresh processes,
-(a) its own `python train.py` (tf.data pipeline, callbacks, checkpoints, TensorBoard, CSV log, XLA
-as configured, the default progress bar) and (b) benchmarks/plain_keras.py, the strongest plain
-Keras for the same network. AlexNet still alternates the project's `training.train` with a bare
-`model.fit` on NumPy arrays in one process. Throughput is training examples per second of an
-epoch's wall time (the first epoch, which compiles, is left out). Accuracy is a full default
-training run on real data from ../shared/data, scored on its test split. The recurrent projects
-are measured by recurrent.py, the DBN and the DCGAN by generative.py.
+For each MNIST project: generate it with its defaults, then alternate, in fresh processes on a
+pseudo-terminal, (a) its own `python train.py` (tf.data pipeline, callbacks, checkpoints, backups,
+TensorBoard, CSV log, its progress display) and (b) benchmarks/plain_keras.py, the strongest plain
+Keras for the same network, in the ways BASELINES lists. Throughput is training examples per
+second from the end of one epoch to the end of the next (the first epoch, which compiles, is left
+out), so what happens between epochs counts. AlexNet still alternates the project's
+`training.train` with a bare `model.fit` on NumPy arrays in one process, timed within epochs.
+Accuracy is a full default training run on real data from ../shared/data, scored on its test
+split. The recurrent projects are measured by recurrent.py, the DBN and the DCGAN by generative.py.
 Each part rewrites only its own section of RESULTS.md.
 """
 
