@@ -35,7 +35,7 @@ class EpochProgress(keras.callbacks.Callback):
         self.seen = 0
 
     def on_train_batch_end(self, batch, logs=None):
-        self.seen = max(self.seen, batch + 1)
+        self.seen = max(self.seen, batch + 1)  # a short last call counts as full: _line caps it
         if not self.live:
             return
         with self._lock:  # the helper thread may run two steps' hooks at once
@@ -55,7 +55,7 @@ class EpochProgress(keras.callbacks.Callback):
     def _line(self, step, logs) -> str:
         total = self.params.get("steps")
         epochs = self.params.get("epochs")
-        steps = f"{step}/{total} steps" if total else f"{step} steps"
+        steps = f"{min(step, total)}/{total} steps" if total else f"{step} steps"
         values = "  ".join(f"{name} {float(value):.4g}" for name, value in (logs or {}).items()
                            if name != "epoch_seconds" and isinstance(value, numbers.Real))
         return f"epoch {self.epoch + 1}/{epochs}  {steps}  {time.perf_counter() - self.started:.1f}s  {values}".rstrip()
