@@ -20,9 +20,9 @@ demo: $(BIN)/.installed
 
 ## test: the template's tests (render every choice, hooks, generated projects' own tests)
 test: $(BIN)/.installed
-	$(BIN)/python -m pytest -n 2 tests
+	$(BIN)/python -m pytest -n 2 --durations=40 tests
 
-## benchmark: throughput and accuracy of the generated projects (writes benchmarks/RESULTS.md; PART=images|recurrent|generative)
+## benchmark: throughput and accuracy of the generated projects (writes benchmarks/RESULTS.md; PART=images|others|growth|recurrent|generative)
 benchmark: $(BIN)/.installed
 	$(BIN)/python benchmarks/run.py --part $(or $(PART),all)
 

@@ -1,19 +1,28 @@
-"""The strongest plain Keras for an MNIST project's network: the baseline of benchmarks/run.py.
+"""The strongest plain Keras for a project's network: the baselines of benchmarks/run.py.
 
     .venv/bin/python benchmarks/plain_keras.py PROJECT --npz mnist-5k.npz --epochs 12 --shift-in model --out t.json
+    .venv/bin/python benchmarks/plain_keras.py PROJECT --epochs 5 --jit on --out t.json [key=value ...]
 
-What a careful Keras user writes without the template, for the same network (the project's own
-`build_model`, with its random shift done by Keras's stock `RandomTranslation`: same range,
-bilinear, zero fill), the same data and hold-out, batch size, optimizer (the project's
-`make_optimizer`) and validation each epoch: a `tf.data` pipeline with cache, shuffle, batch and
-prefetch, `model.fit` with Keras's own progress bar (`verbose=1`) and `jit_compile=True`. Keras
-cannot compile `RandomTranslation`, so with the shift in the model (`--shift-in model`, as the Keras
-examples do it) it turns XLA off; the other way a good engineer would try is `--shift-in pipeline`:
-the shift runs on each batch in `tf.data` (`map` after `batch`, in parallel, prefetched) and XLA
-compiles the network. `--steps-per-execution` as in the project shows what that setting alone buys.
-No checkpoints, backups, logs or CSV: those are what the project adds, and
-what it must pay for within its speed.
-Writes the time at the end of each epoch to --out as JSON.
+What a careful Keras user writes without the template, for the same network, the same data and
+hold-out, batch size, optimizer (the project's `make_optimizer`) and validation each epoch, with
+Keras's own progress bar (`verbose=1`). No checkpoints, backups, logs or CSV: those are what the
+project adds, and what it must pay for within its speed. Writes the time at the end of each epoch
+to --out as JSON.
+
+MNIST projects (`--npz`): the project's `build_model`, with its random shift done by Keras's stock
+`RandomTranslation` (same range, bilinear, zero fill), on a `tf.data` pipeline from the arrays with
+cache, shuffle, batch and prefetch, and `jit_compile=True`. Keras cannot compile
+`RandomTranslation`, so with the shift in the model (`--shift-in model`, as the Keras examples do
+it) it turns XLA off; the other way a good engineer would try is `--shift-in pipeline`: the shift
+runs on each batch in `tf.data` (`map` after `batch`, in parallel, prefetched) and XLA compiles the
+network. `--steps-per-execution` as in the project shows what that setting alone buys.
+
+Every other project (no `--npz`): the project's `build_model` (the GAN with its own `train_step`),
+compiled as the project compiles it, on the batches its data loader makes for the config, cached
+after the first epoch and shuffled batch by batch, then prefetched: the pipeline of the keras-io
+text examples (`batch` -> `map` -> `cache` -> `shuffle` -> `prefetch`). Augmentation that the
+project does in the model (AlexNet's crop and flip) still runs every step. `--jit on|off` sets
+`jit_compile`, since XLA helps some networks on a CPU and slows others; run.py takes the faster.
 """
 
 from __future__ import annotations
@@ -58,43 +67,60 @@ def stock_network(model: keras.Model, shift_in: str, seed: int) -> tuple[keras.M
     return keras.models.clone_model(model, clone_function=clone), shift
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("project", type=Path)
-    parser.add_argument("--npz", type=Path, required=True)
-    parser.add_argument("--epochs", type=int, required=True)
-    parser.add_argument("--shift-in", choices=("model", "pipeline"), required=True)
-    parser.add_argument("--steps-per-execution", type=int, default=1, help="Keras's default is 1")
-    parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("overrides", nargs="*")
-    args = parser.parse_intermixed_args()
-    sys.path.insert(0, str(args.project / "src"))
-    package = next(path.parent.name for path in (args.project / "src").glob("*/schema.py"))
-    schema, network, data, training = (importlib.import_module(f"{package}.{name}")
-                                       for name in ("schema", "model", "data", "training"))
-    cfg = schema.load(args.project / "config.yaml", args.overrides)
-    keras.utils.set_random_seed(cfg["seed"])
+def from_arrays(args, cfg: dict, modules: dict) -> tuple[keras.Model, tf.data.Dataset, tf.data.Dataset, int]:
+    """An MNIST project's network and pipelines, made from the .npz arrays."""
     batch = cfg["training"]["batch_size"]
-
-    x, y, _, _ = data.read_npz(args.npz)
+    x, y, _, _ = modules["data"].read_npz(args.npz)
     order = np.random.default_rng(cfg["seed"]).permutation(len(x))
     x, y = x[order], y[order]
     cut = len(x) - int(len(x) * cfg["data"]["validation_split"])
-    model, shift = stock_network(network.build_model(cfg), args.shift_in, cfg["seed"])
+    model, shift = stock_network(modules["model"].build_model(cfg), args.shift_in, cfg["seed"])
     train = tf.data.Dataset.from_tensor_slices((x[:cut], y[:cut])).cache().shuffle(cut, seed=cfg["seed"]).batch(batch)
     if shift is not None:
         train = train.map(lambda images, labels: (shift(tf.cast(images, "float32"), training=True), labels),
                           num_parallel_calls=tf.data.AUTOTUNE)
     train = train.prefetch(tf.data.AUTOTUNE)
     validation = tf.data.Dataset.from_tensor_slices((x[cut:], y[cut:])).cache().batch(batch).prefetch(tf.data.AUTOTUNE)
+    return model, train, validation, cut
 
-    model.compile(optimizer=training.make_optimizer(cfg), loss=network.LOSS,
-                  metrics=network.METRICS, jit_compile=True, steps_per_execution=args.steps_per_execution)
+
+def from_loader(cfg: dict, modules: dict) -> tuple[keras.Model, tf.data.Dataset, tf.data.Dataset | None, int]:
+    """Any project's network, on the batches of its own loader, cached and shuffled by batch."""
+    datasets = modules["data"].load_datasets(cfg, cfg["training"]["batch_size"])
+    batches = int(datasets.train.cardinality())  # negative when the loader cannot tell: then a buffer for all
+    train = datasets.train.cache().shuffle(batches if batches > 0 else 100_000, seed=cfg["seed"])
+    train = train.prefetch(tf.data.AUTOTUNE)
+    validation = None if datasets.validation is None else datasets.validation.cache().prefetch(tf.data.AUTOTUNE)
+    return modules["model"].build_model(cfg, **datasets.adapted), train, validation, datasets.num_train
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("project", type=Path)
+    parser.add_argument("--npz", type=Path, help="an MNIST .npz: the MNIST projects' baseline")
+    parser.add_argument("--epochs", type=int, required=True)
+    parser.add_argument("--shift-in", choices=("model", "pipeline"), default="model", help="with --npz")
+    parser.add_argument("--jit", choices=("on", "off"), default="on", help="jit_compile (with --npz: always on)")
+    parser.add_argument("--steps-per-execution", type=int, default=1, help="Keras's default is 1")
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("overrides", nargs="*")
+    args = parser.parse_intermixed_args()
+    sys.path.insert(0, str(args.project / "src"))
+    package = next(path.parent.name for path in (args.project / "src").glob("*/schema.py"))
+    modules = {name: importlib.import_module(f"{package}.{name}") for name in ("schema", "model", "data", "training")}
+    cfg = modules["schema"].load(args.project / "config.yaml", args.overrides)
+    keras.utils.set_random_seed(cfg["seed"])
+    if args.npz:
+        model, train, validation, num_train = from_arrays(args, cfg, modules)
+    else:
+        model, train, validation, num_train = from_loader(cfg, modules)
+    network = modules["model"]
+    model.compile(optimizer=modules["training"].make_optimizer(cfg), loss=network.LOSS, metrics=network.METRICS,
+                  jit_compile=bool(args.npz) or args.jit == "on", steps_per_execution=args.steps_per_execution)
     ends = EpochEnds()
     model.fit(train, validation_data=validation, epochs=args.epochs, verbose=1, callbacks=[ends])
-    args.out.write_text(json.dumps({"epoch_ends": ends.stamps, "num_train": cut, "jit_compile": bool(model.jit_compile),
-                                    "shift_in": args.shift_in if shift is not None or args.shift_in == "model"
-                                    else "none"}))
+    args.out.write_text(json.dumps({"epoch_ends": ends.stamps, "num_train": num_train,
+                                    "jit_compile": bool(model.jit_compile)}))
 
 
 if __name__ == "__main__":

@@ -1,16 +1,18 @@
 """Throughput and accuracy of generated projects, measured on this machine; writes benchmarks/RESULTS.md.
 
-    .venv/bin/python benchmarks/run.py [--part images|recurrent|generative|all] [--rounds 3] [--epochs 12]
+    .venv/bin/python benchmarks/run.py [--part images|others|growth|recurrent|generative|all] [--rounds 3]
 
 For each MNIST project: generate it with its defaults, then alternate, in fresh processes on a
 pseudo-terminal, (a) its own `python train.py` (tf.data pipeline, callbacks, checkpoints, backups,
 TensorBoard, CSV log, its progress display) and (b) benchmarks/plain_keras.py, the strongest plain
 Keras for the same network, in the ways BASELINES lists. Throughput is training examples per
 second from the end of one epoch to the end of the next (the first epoch, which compiles, is left
-out), so what happens between epochs counts. AlexNet still alternates the project's
-`training.train` with a bare `model.fit` on NumPy arrays in one process, timed within epochs.
-Accuracy is a full default training run on real data from ../shared/data, scored on its test
-split. The recurrent projects are measured by recurrent.py, the DBN and the DCGAN by generative.py.
+out), so what happens between epochs counts. The other five projects (--part others) are measured
+the same way against plain Keras on their own loaders' batches (plain_keras.py says how), AlexNet
+also against a large matrix product's speed; --part growth runs mnist_mlp and AlexNet at batch sizes
+32-512 and with 1 and 2 CPU replicas (growth.py). Accuracy is a full default training run on real
+data from ../shared/data, scored on its test split. The recurrent projects' accuracy and BLEU are
+measured by recurrent.py, the DBN's and the DCGAN's by generative.py.
 Each part rewrites only its own section of RESULTS.md.
 """
 
@@ -32,7 +34,7 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import generative  # noqa: E402  (benchmarks/ is on sys.path when this file runs)
-import numpy as np  # noqa: E402
+import growth  # noqa: E402
 import recurrent  # noqa: E402
 from cookiecutter.main import cookiecutter  # noqa: E402
 
@@ -62,34 +64,13 @@ def cpu_name() -> str:
     return platform.processor() or "unknown"
 
 
-def bare_fit_throughput(modules, cfg, arrays, epochs: int) -> list[float]:
-    """Examples/s per epoch of a plain `model.fit` on NumPy arrays: Keras defaults otherwise."""
-    import keras
-
-    x_train, y_train, x_val, y_val = arrays
-    model = modules["model"].build_model(cfg)
-    model.compile(optimizer=keras.optimizers.Adam(cfg["training"]["learning_rate"]), loss=modules["model"].LOSS,
-                  metrics=modules["model"].METRICS)
-    timer = modules["training"].EpochTimer()
-    seconds = []
-    record = keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: seconds.append(logs["epoch_seconds"]))
-    model.fit(x_train, y_train, batch_size=cfg["training"]["batch_size"], epochs=epochs, verbose=0,
-              validation_data=(x_val, y_val), callbacks=[timer, record])
-    return [len(x_train) / s for s in seconds[1:]]
-
-
-def project_throughput(modules, cfg, run_dir: Path, num_train: int) -> tuple[list[float], dict]:
-    metrics = modules["training"].train(cfg, run_dir, verbose=0)
-    seconds = modules["plots"].read_history(run_dir / "history.csv")["epoch_seconds"]
-    return [num_train / s for s in seconds[1:]], metrics
-
-
 def result_row(label: str, data: str, batch: int, bare: list[float], ours: list[float], settings: str,
                metrics: dict, default: dict, wall: float) -> dict:
     """One line of RESULTS.md: the throughput samples and the accuracy run's metrics."""
     return {
         "architecture": label, "data": data, "batch_size": batch, "settings": settings,
-        "bare": statistics.median(bare), "ours": statistics.median(ours), "bare_all": bare, "ours_all": ours,
+        "bare": statistics.median(bare) if bare else None, "ours": statistics.median(ours) if ours else None,
+        "bare_all": bare, "ours_all": ours,
         "accuracy": metrics["test"]["accuracy"], "test_examples": metrics["test"]["examples"],
         "epochs": metrics["epochs_completed"], "max_epochs": default["training"]["epochs"], "wall": wall,
         "parameters": metrics["parameters"],
@@ -122,13 +103,15 @@ def epoch_ends(run_dir: Path) -> list[float]:
     and the CSV row; each backup falls between two of these)."""
     import tensorflow as tf
 
-    stamps = []
+    stamps: dict[int, float] = {}
     for path in sorted((run_dir / "logs" / "train").glob("events.out.tfevents.*")):
         for record in tf.data.TFRecordDataset(str(path)):
             event = tf.compat.v1.Event.FromString(record.numpy())
-            if any(value.tag == "epoch_loss" for value in event.summary.value):
-                stamps.append(event.wall_time)
-    return stamps
+            # Keras writes each epoch's logs one value per event, all with the epoch as step; the GAN has no
+            # "loss", so every epoch_* value counts and an epoch ends with its last.
+            if any(value.tag.startswith("epoch_") for value in event.summary.value):
+                stamps[event.step] = max(stamps.get(event.step, 0.0), event.wall_time)
+    return [stamps[step] for step in sorted(stamps)]
 
 
 def per_epoch_throughput(stamps: list[float], examples: int) -> list[float]:
@@ -144,6 +127,7 @@ BASELINES = {"model": ("model", 1), "pipeline": ("pipeline", 1), "model, project
 
 def measure(project: Path, run_dir: Path, overrides: list[str]) -> list[float]:
     """Examples/s of each epoch after the first of one `python train.py` run, on a pseudo-terminal."""
+    run_dir.parent.mkdir(parents=True, exist_ok=True)
     run_in_terminal([sys.executable, "train.py", "--run-dir", str(run_dir), *overrides], project,
                     run_dir.with_suffix(".log"))
     metrics = json.loads((run_dir / "metrics.json").read_text())
@@ -219,48 +203,119 @@ def matmul_gflops(size: int = 4096, repeats: int = 10) -> float:
     return 2 * size**3 * repeats / (time.perf_counter() - started) / 1e9
 
 
-def alexnet(rounds: int, epochs: int, workdir: Path) -> dict:
-    """Images/s of the full 227x227 network on synthetic data, project path against a bare fit, as GFLOP/s
-    beside a large matrix multiply; then a real training run on the ants-and-bees folder."""
+def alexnet_accuracy(workdir: Path) -> dict:
+    """A full default training run of AlexNet on the ants-and-bees folder; its speed is in the "others" part."""
     project, modules = generate("alexnet", workdir)
-    schema, data, architecture = modules["schema"], modules["data"], modules["architecture"]
-    batch = 32
-    timed = ["data.source=synthetic", "data.synthetic_examples=320", "data.validation_split=0.1",
-             f"training.batch_size={batch}", f"training.epochs={epochs}", "training.early_stopping_patience=0",
-             f"run.runs_dir={workdir / 'runs'}"]
-    cfg = schema.load(project / "config.yaml", timed)
-    datasets = data.load_datasets(cfg, batch)
-    x_train = np.concatenate([x.numpy() for x, _ in datasets.train]).astype("float32")
-    y_train = np.concatenate([y.numpy() for _, y in datasets.train])
-    x_val = np.concatenate([x.numpy() for x, _ in datasets.validation]).astype("float32")
-    y_val = np.concatenate([y.numpy() for _, y in datasets.validation])
-    arrays = (x_train, y_train, x_val, y_val)
-
-    ceilings, bare, ours = [], [], []
-    for index in range(rounds):
-        ceilings.append(matmul_gflops())
-        bare += bare_fit_throughput(modules, cfg, arrays, epochs)
-        samples, timed_metrics = project_throughput(modules, cfg, workdir / "runs" / f"alexnet-{index}", len(x_train))
-        ours += samples
-    train_flops = 3 * architecture.forward_flops(cfg)
-
     real = ["data.source=folder", f"data.train_dir={HYMENOPTERA / 'train'}", f"data.test_dir={HYMENOPTERA / 'val'}",
             "model.num_classes=2", *ALEXNET_REAL, f"run.runs_dir={workdir / 'runs'}"]
-    default = schema.load(project / "config.yaml", real)
+    default = modules["schema"].load(project / "config.yaml", real)
     started = time.perf_counter()
     metrics = modules["training"].train(default, workdir / "runs" / "alexnet-accuracy", verbose=0)
     accuracy_wall = time.perf_counter() - started
     sys.path.remove(str(project / "src"))
-    described = (f"throughput: synthetic 227x227 ({len(x_train)} train); accuracy: images-hymenoptera "
-                 f"({metrics['data']['num_train']} train / 153 test), {' '.join(ALEXNET_REAL)}")
-    row = result_row("alexnet", described, batch, bare, ours, f"XLA used: {timed_metrics['jit_compile']}, tf.data "
-                     "pipeline", metrics, default, accuracy_wall)
-    return {
-        **row,
-        "gflops": {"train_gflop_per_image": train_flops / 1e9, "ours": statistics.median(ours) * train_flops / 1e9,
-                   "bare": statistics.median(bare) * train_flops / 1e9, "matmul": statistics.median(ceilings),
-                   "matmul_all": ceilings},
-    }
+    described = (f"images-hymenoptera ({metrics['data']['num_train']} train / 153 test), {' '.join(ALEXNET_REAL)}; "
+                 "speed: see the next section")
+    return result_row("alexnet", described, default["training"]["batch_size"], [], [], "-", metrics, default,
+                      accuracy_wall)
+
+
+# The throughput runs of the five projects measured against plain Keras on their own loaders' batches: data and the
+# few settings that make a run short (the network and everything else stay the defaults), and the epochs per run.
+# DBN: one pre-training epoch per RBM, since only the fine-tuning epochs are timed.
+LOADER_RUNS = {
+    "alexnet": (["data.source=synthetic", "data.synthetic_examples=320", "data.validation_split=0.1",
+                 "training.batch_size=32"], 5),
+    "rnn_sentiment": (["data.source=csv", f"data.train_csv={recurrent.MR / 'train.csv'}",
+                       f"data.test_csv={recurrent.MR / 'test.csv'}"], 5),
+    "seq2seq_translation": (["data.source=synthetic"], 4),
+    "dbn": (["data.source=npz", f"data.npz_path={MNIST_5K}", "pretraining.epochs=1"], 6),
+    "dcgan": (["data.source=npz", f"data.npz_path={MNIST_5K}"], 5),
+}
+
+
+def against_plain_keras(architecture: str, rounds: int, workdir: Path) -> dict:
+    """Examples/s per epoch of `python train.py` and of plain Keras on the same batches (XLA on and off), alternating
+    in fresh processes on a pseudo-terminal; each round's ratio is the project's median over the faster baseline's."""
+    project, modules = generate(architecture, workdir)
+    sys.path.remove(str(project / "src"))
+    data, epochs = LOADER_RUNS[architecture]
+    overrides = [*data, f"training.epochs={epochs}", "training.early_stopping_patience=0"]
+    ours, bare, ratios, ceilings, plain = [], {"on": [], "off": []}, [], [], {}
+    for index in range(rounds):
+        if architecture == "alexnet":
+            ceilings.append(matmul_gflops())
+        medians = {}
+        for jit in bare:
+            if jit == "off" and plain.get("on", {}).get("jit_compile") is False:
+                continue  # Keras turned XLA off for this network: the second run would be the first again
+            tag = f"{architecture}-plain-jit-{jit}-{index}"
+            run_in_terminal([sys.executable, str(Path(__file__).with_name("plain_keras.py")), str(project), "--epochs",
+                             str(epochs), "--jit", jit, "--out", str(workdir / f"{tag}.json"), *overrides], project,
+                            workdir / f"{tag}.log")
+            plain[jit] = json.loads((workdir / f"{tag}.json").read_text())
+            samples = per_epoch_throughput(plain[jit]["epoch_ends"], plain[jit]["num_train"])
+            bare[jit] += samples
+            medians[jit] = statistics.median(samples)
+        run_dir = workdir / "runs" / f"{architecture}-{index}"
+        round_ours = measure(project, run_dir, overrides)
+        ours += round_ours
+        ratios.append(statistics.median(round_ours) / max(medians.values()))
+    metrics = json.loads((run_dir / "metrics.json").read_text())
+    row = {"architecture": architecture, "settings": " ".join(overrides).replace(str(SHARED_DATA), "../shared/data"),
+           "num_train": metrics["data"]["num_train"],
+           "ours": ours, "bare": bare, "ratios": ratios, "xla": {"project": metrics["jit_compile"],
+           **{f"plain, jit {jit}": run["jit_compile"] for jit, run in plain.items()}}}
+    if ceilings:
+        train_flops = 3 * modules["architecture"].forward_flops(modules["schema"].load(project / "config.yaml",
+                                                                                       overrides))
+        row["gflops"] = {"per_image": train_flops / 1e9, "matmul": ceilings,
+                         "ours": statistics.median(ours) * train_flops / 1e9,
+                         "bare": max(statistics.median(v) for v in bare.values() if v) * train_flops / 1e9}
+    return row
+
+
+def loader_section(rows: list[dict], command: str) -> list[str]:
+    lines = [
+        "## The other five projects against plain Keras", "",
+        f"{measured_on(command)} Throughput as in the image section: training examples per second from the end of "
+        "one epoch to the end of the next (epochs 2.. of every round), the project's own `python train.py` with its "
+        "default config against benchmarks/plain_keras.py, alternating in fresh processes on a pseudo-terminal. The "
+        "plain side builds the same network with the project's `build_model` (the DCGAN with its own `train_step`), "
+        "compiles it with the project's optimizer and loss, and fits it with Keras's progress bar (`verbose=1`) on "
+        "the batches the project's loader makes, cached after the first epoch, shuffled batch by batch and "
+        "prefetched (the keras-io text examples' pipeline); once with `jit_compile=True` and once with `False`, "
+        "and the ratio is the project's median over the faster one's, per round. No checkpoints, backups, logs, "
+        "or per-epoch extras on the plain side: the DCGAN project's Fréchet distance and image grid every epoch, "
+        "part of its default, are inside its time. DBN: the fine-tuning epochs only (the RBM pre-training comes "
+        "before them, one epoch per RBM in these runs). Accuracy, BLEU and Fréchet distance with the default "
+        "config are in the sections on each project.", "",
+        "| architecture | settings changed for a short run | train examples | project (ex/s) | plain, XLA on | "
+        "plain, XLA off | ratio (rounds) | XLA used |", "|---|---|---|---|---|---|---|---|"]
+    for row in rows:
+        shown = ", ".join(f"{r:.2f}" for r in row["ratios"])
+        xla = ", ".join(f"{side} {used}" for side, used in row["xla"].items())
+        off = (f"{statistics.median(row['bare']['off']):,.1f}" if row["bare"]["off"]
+               else "as XLA on (Keras turned it off)")
+        lines.append(f"| `{row['architecture']}` | `{row['settings']}` | {row['num_train']:,} | "
+                     f"{statistics.median(row['ours']):,.1f} | {statistics.median(row['bare']['on']):,.1f} | "
+                     f"{off} | {statistics.median(row['ratios']):.2f}x "
+                     f"({shown}) | {xla} |")
+    for row in rows:
+        if "gflops" in row:
+            g = row["gflops"]
+            matmul = statistics.median(g["matmul"])
+            lines += ["", f"`{row['architecture']}` compute: one training image costs {g['per_image']:.2f} GFLOP (3 x "
+                          f"the forward pass's multiply-adds x 2). Achieved: project {g['ours']:.0f} GFLOP/s, the "
+                          f"faster plain Keras {g['bare']:.0f} GFLOP/s, against {matmul:.0f} GFLOP/s for a 4096x4096 "
+                          f"float32 matmul measured before each round ({', '.join(f'{v:.0f}' for v in g['matmul'])}):"
+                          f" the project reaches {g['ours'] / matmul:.0%} of the matmul ceiling, plain Keras "
+                          f"{g['bare'] / matmul:.0%}."]
+    lines += ["", "Per-epoch throughput samples (examples/s), for the record:", ""]
+    for row in rows:
+        lines.append(f"- `{row['architecture']}` project: {', '.join(f'{v:,.1f}' for v in row['ours'])}; plain XLA "
+                     f"on: {', '.join(f'{v:,.1f}' for v in row['bare']['on'])}; plain XLA off: "
+                     f"{', '.join(f'{v:,.1f}' for v in row['bare']['off'])}")
+    return lines
 
 
 NOTES = [
@@ -302,8 +357,8 @@ def image_section(rows: list[dict], command: str) -> list[str]:
         "`RandomTranslation`, either in the model (Keras then turns XLA off) or on each batch in the `tf.data` "
         "pipeline (XLA on for the network); Keras's default of one step per compiled call. Every process runs "
         "on a pseudo-terminal, as in a learner's terminal, and they alternate in fresh processes; the ratio is "
-        "the median over rounds of the project's median over the faster baseline's. `alexnet`: still against a "
-        "bare `model.fit` on NumPy arrays, in one process (not yet the strong baseline). Accuracy: one full "
+        "the median over rounds of the project's median over the faster baseline's. `alexnet`: accuracy only "
+        "here; its speed against plain Keras is in the next section (`make benchmark PART=others`). Accuracy: one full "
         "training run with the project's default config on real data, scored on the test split. Runs on this "
         "2-core machine vary by 10-20 % from one process to the next.",
         "",
@@ -312,12 +367,14 @@ def image_section(rows: list[dict], command: str) -> list[str]:
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
-        ratios = row.get("ratios") or [row["ours"] / row["bare"]]
-        shown = ", ".join(f"{r:.2f}" for r in ratios)
+        if row.get("ratios"):
+            shown = ", ".join(f"{r:.2f}" for r in row["ratios"])
+            speed = (f"{row['ours']:,.1f} | {row['bare']:,.1f} | {statistics.median(row['ratios']):.2f}x "
+                     f"({shown})")
+        else:
+            speed = "- | - | -"
         lines.append(
-            f"| `{row['architecture']}` | {row['data']} | "
-            f"{row['batch_size']} | {row['ours']:,.1f} | {row['bare']:,.1f} | "
-            f"{statistics.median(ratios):.2f}x ({shown}) | "
+            f"| `{row['architecture']}` | {row['data']} | {row['batch_size']} | {speed} | "
             f"{row['settings']} | {row['accuracy']:.2%} ({row['test_examples']:,} images) | "
             f"{row['epochs']} of {row['max_epochs']} | {row['wall']:.1f} s |")
     lines += ["", "The MNIST baselines one by one (median examples/s), and the project against plain Keras that also "
@@ -330,18 +387,11 @@ def image_section(rows: list[dict], command: str) -> list[str]:
             shown = ", ".join(f"{r:.2f}" for r in row["spe_ratios"])
             lines.append(f"| `{row['architecture']}` | {row['ours']:,.0f} | {model:,.0f} | {pipeline:,.0f} | "
                          f"{with_steps:,.0f} | {statistics.median(row['spe_ratios']):.2f}x ({shown}) |")
-    for row in rows:
-        if "gflops" in row:
-            g = row["gflops"]
-            lines += ["", f"`{row['architecture']}` compute: one training image costs {g['train_gflop_per_image']:.2f} "
-                          f"GFLOP (3 x the forward pass's multiply-adds x 2). Achieved: project path "
-                          f"{g['ours']:.0f} GFLOP/s, bare fit {g['bare']:.0f} GFLOP/s, against {g['matmul']:.0f} "
-                          f"GFLOP/s for a 4096x4096 float32 matmul measured before each round "
-                          f"({', '.join(f'{v:.0f}' for v in g['matmul_all'])}): the project path reaches "
-                          f"{g['ours'] / g['matmul']:.0%} of the matmul ceiling."]
     lines += ["", "Notes:", "", *NOTES]
     lines += ["", "Per-epoch throughput samples (examples/s), for the record:", ""]
     for row in rows:
+        if not row["ours_all"]:
+            continue
         lines.append(f"- `{row['architecture']}` project: {', '.join(f'{v:,.0f}' for v in row['ours_all'])}")
         lines.append(f"- `{row['architecture']}` bare fit: {', '.join(f'{v:,.0f}' for v in row['bare_all'])}")
     return lines
@@ -361,8 +411,8 @@ def write_section(part: str, lines: list[str]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--part", choices=("images", "recurrent", "generative", "all"), default="all",
-                        help="which projects to run")
+    parser.add_argument("--part", choices=("images", "others", "growth", "recurrent", "generative", "all"),
+                        default="all", help="which projects to run")
     parser.add_argument("--rounds", type=int, default=3, help="alternations of project path and bare fit")
     parser.add_argument("--epochs", type=int, default=12, help="epochs per throughput measurement")
     args = parser.parse_args()
@@ -377,8 +427,14 @@ def main() -> None:
             rows = [mnist_family("mnist_mlp", [], args.rounds, args.epochs, workdir),
                     mnist_family("lenet5", ["model.variant=classic"], args.rounds, args.epochs, workdir),
                     mnist_family("lenet5", ["model.variant=modern"], args.rounds, args.epochs, workdir),
-                    alexnet(args.rounds, 4, workdir)]
+                    alexnet_accuracy(workdir)]
             write_section("images", image_section(rows, command))
+        if args.part in ("others", "all"):
+            rows = [against_plain_keras(architecture, args.rounds, workdir) for architecture in LOADER_RUNS]
+            write_section("others", loader_section(rows, command))
+        if args.part in ("growth", "all"):
+            write_section("growth", ["## How cost grows with the work: batch size and CPU replicas", "",
+                                     measured_on(command), "", *growth.growth(generate, workdir, measure, MNIST_5K)])
         if args.part in ("recurrent", "all"):
             lines = ["## Recurrent projects", "", measured_on(command), "", *recurrent.sentiment(generate, workdir), "",
                      *recurrent.translation(generate, workdir)]

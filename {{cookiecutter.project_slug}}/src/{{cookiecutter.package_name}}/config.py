@@ -178,7 +178,8 @@ COMMON_FIELDS: dict[str, Field] = {
     "distribute.cpu_replicas": Field("int", "logical CPU devices to mirror over when there is no GPU",
                                      minimum=1, maximum=64),
     "run.runs_dir": Field("str", "where run directories are created"),
-    "run.backup_interval_seconds": Field("float", "seconds of training between backups (0 = after every epoch)",
+    "run.backup_interval_seconds": Field("float", "seconds of training between backups, at least: more when one "
+                                         "is slow, so backups take at most 1/20 of the run (0 = after every epoch)",
                                          minimum=0.0, maximum=86_400.0),
 }
 

@@ -161,11 +161,15 @@ class RunBackup(keras.callbacks.BackupAndRestore):
     record that names them is renamed into place last. Keras also deletes the backup as soon as
     `fit` returns, before the model is saved; here `train` deletes it once the run is finished.
 
-    Writing the weights and the optimizer's state takes a few hundredths of a second: for a network
-    whose epoch takes a fraction of a second that is a fifth of the run. So an epoch is backed up once
-    `interval` seconds have passed since the last backup (0: every epoch), and the last epoch always is;
-    a kill loses at most that much training. The best checkpoint is written just before, so the two agree.
+    Writing the weights and the optimizer's state takes a few hundredths of a second for a small
+    network (a fifth of a run whose epochs take a fraction of a second) and seconds for AlexNet's 58
+    million weights. So an epoch is backed up once `interval` seconds have passed since the last backup,
+    or SLOW_BACKUP times as long as that backup took if that is longer, so that backups never take more
+    than a twentieth of the run; the last epoch always is, and interval 0 backs up every epoch. A kill loses
+    at most that much training. The best checkpoint is written just before, so the two agree.
     """
+
+    SLOW_BACKUP = 20
 
     def __init__(self, folder: Path, interval: float, best: BestCheckpoint | None = None):
         super().__init__(str(folder), delete_checkpoint=False)
@@ -173,6 +177,7 @@ class RunBackup(keras.callbacks.BackupAndRestore):
         self.record = folder / "training_metadata.json"
         self.interval = interval
         self.best = best
+        self.last_backup_seconds = 0.0
 
     def on_train_begin(self, logs=None):
         super().on_train_begin(logs)
@@ -181,8 +186,12 @@ class RunBackup(keras.callbacks.BackupAndRestore):
 
     def on_epoch_end(self, epoch, logs=None):
         self._current_epoch = epoch + 1
-        if time.monotonic() - self._saved_at >= self.interval:
+        if self.due(time.monotonic() - self._saved_at):
             self._save_model()
+
+    def due(self, waited: float) -> bool:
+        """Whether a backup is due `waited` seconds after the last one."""
+        return self.interval == 0 or waited >= max(self.interval, self.SLOW_BACKUP * self.last_backup_seconds)
 
     def on_train_end(self, logs=None):
         if self._current_epoch > self._saved_epoch:
@@ -202,6 +211,7 @@ class RunBackup(keras.callbacks.BackupAndRestore):
                        f"start a new run")
 
     def _save_model(self):
+        started = time.monotonic()
         if self.best:
             self.best.write()
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -212,6 +222,7 @@ class RunBackup(keras.callbacks.BackupAndRestore):
             if older != weights:
                 older.unlink()
         self._saved_epoch, self._saved_at = self._current_epoch, time.monotonic()
+        self.last_backup_seconds = self._saved_at - started
 
     def _load_model(self):
         if not self.record.exists():
@@ -236,7 +247,8 @@ class RunBackup(keras.callbacks.BackupAndRestore):
 class BestCheckpoint(keras.callbacks.Callback):
     """checkpoints/best.keras: the model of the best epoch so far (lowest `monitor`).
 
-    Each better epoch's weights are kept in memory; RunBackup writes them (renamed into place) just
+    Each better epoch's weights are kept in memory (copied only when the next epoch starts, since a
+    backup right after it can save the model as it is); RunBackup writes them (renamed into place) just
     before each backup. A resumed run starts from the best value in history.csv, so it replaces the
     checkpoint only with a better epoch than any before the interruption.
     """
@@ -245,19 +257,29 @@ class BestCheckpoint(keras.callbacks.Callback):
         super().__init__()
         self.path, self.monitor = path, monitor
         self.best = min(past) if past else float("inf")
-        self.weights = None
+        self.weights, self.latest_is_best = None, False
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if self.latest_is_best:  # the weights are about to change: keep a copy of the best
+            self.weights, self.latest_is_best = self.model.get_weights(), False
 
     def on_epoch_end(self, epoch, logs=None):
         value = (logs or {}).get(self.monitor)
         if value is not None and value < self.best:  # a NaN is never better
-            self.best, self.weights = value, self.model.get_weights()
+            # The copy waits for the next epoch: a backup right after this one saves the model as it is.
+            self.best, self.weights, self.latest_is_best = value, None, True
 
     def write(self) -> None:
-        if self.weights is None:
+        """Save the best epoch not yet saved, if there is one; once on disk it need not be kept in memory."""
+        if self.weights is None and not self.latest_is_best:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self.latest_is_best:
+            storage.write_atomically(self.path, self.model.save)
+            self.latest_is_best = False
             return
         current = self.model.get_weights()
         self.model.set_weights(self.weights)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         storage.write_atomically(self.path, self.model.save)
         self.model.set_weights(current)
         self.weights = None

@@ -92,6 +92,41 @@ def _layers(model):
         yield from _layers(layer) if hasattr(layer, "layers") else [layer]
 
 
+def test_a_slow_backup_waits_longer_so_backups_stay_a_twentieth_of_the_run(tmp_path):
+    backup = training.RunBackup(tmp_path / "backup", interval=10)
+    assert not backup.due(9.9) and backup.due(10.0)
+    backup.last_backup_seconds = 2.0  # about what AlexNet's 58 million weights and Adam state take on a slow disk
+    assert not backup.due(39.9) and backup.due(40.0)
+    assert training.RunBackup(tmp_path / "every", interval=0).due(0.0), "interval 0 backs up every epoch"
+
+
+def test_the_best_checkpoint_holds_the_best_epoch_whenever_it_is_written(tmp_path):
+    import keras
+
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    best = training.BestCheckpoint(tmp_path / "best.keras", "val_loss", past=[])
+    best.set_model(model)
+
+    def epoch(number: int, val_loss: float) -> list[np.ndarray]:
+        best.on_epoch_begin(number)
+        model.set_weights([np.full_like(w, number) for w in model.get_weights()])  # "training"
+        best.on_epoch_end(number, {"val_loss": val_loss})
+        return model.get_weights()
+
+    first = epoch(0, 1.0)
+    best.write()  # right after the best epoch: saved as it is
+    assert np.array_equal(keras.models.load_model(best.path).get_weights()[0], first[0])
+    epoch(1, 2.0)
+    best.path.unlink()
+    best.write()
+    assert not best.path.exists(), "nothing better since the last write: nothing to write"
+    third = epoch(2, 0.5)
+    current = epoch(3, 0.7)
+    best.write()  # two epochs later: the copy of epoch 2, and the model keeps its own weights
+    assert np.array_equal(keras.models.load_model(best.path).get_weights()[0], third[0])
+    assert np.array_equal(model.get_weights()[0], current[0])
+
+
 def test_auto_falls_back_to_synthetic_loudly(quick_config, tmp_path, monkeypatch, capsys):
     """With no local copy and no network, `auto` trains on synthetic data, says so, and records it."""
     monkeypatch.setattr(socket, "create_connection", _refuse)
