@@ -120,6 +120,16 @@ def per_epoch_throughput(stamps: list[float], examples: int) -> list[float]:
     return [examples / (later - earlier) for earlier, later in zip(stamps[1:], stamps[2:], strict=False)]
 
 
+def measure_plain(project: Path, workdir: Path, tag: str, arguments: list[str], overrides: list[str]):
+    """One run of benchmarks/plain_keras.py on a pseudo-terminal: what it wrote, and examples/s of each epoch after
+    the first."""
+    out = workdir / f"{tag}.json"
+    run_in_terminal([sys.executable, str(Path(__file__).with_name("plain_keras.py")), str(project), *arguments, "--out",
+                     str(out), *overrides], project, workdir / f"{tag}.log")
+    run = json.loads(out.read_text())
+    return run, per_epoch_throughput(run["epoch_ends"], run["num_train"])
+
+
 # The baselines of benchmarks/plain_keras.py: (where the shift runs, steps per compiled call; None = the project's).
 # The first two are the plain Keras the ratio is taken against; the third adds the project's steps_per_execution.
 BASELINES = {"model": ("model", 1), "pipeline": ("pipeline", 1), "model, project's steps": ("model", None)}
@@ -143,13 +153,10 @@ def like_for_like(project: Path, overrides: list[str], rounds: int, epochs: int,
     for index in range(rounds):
         medians = {}
         for name, (shift_in, steps) in BASELINES.items():
-            tag = f"{label}-plain-{shift_in}-{steps or project_steps}-{index}"
-            run_in_terminal([sys.executable, str(Path(__file__).with_name("plain_keras.py")), str(project), "--npz",
-                             str(MNIST_5K), "--epochs", str(epochs), "--shift-in", shift_in, "--steps-per-execution",
-                             str(steps or project_steps), "--out", str(workdir / f"{tag}.json"), *overrides], project,
-                            workdir / f"{tag}.log")
-            plain[name] = json.loads((workdir / f"{tag}.json").read_text())
-            samples = per_epoch_throughput(plain[name]["epoch_ends"], plain[name]["num_train"])
+            plain[name], samples = measure_plain(
+                project, workdir, f"{label}-plain-{shift_in}-{steps or project_steps}-{index}",
+                ["--npz", str(MNIST_5K), "--epochs", str(epochs), "--shift-in", shift_in, "--steps-per-execution",
+                 str(steps or project_steps)], overrides)
             bare[name] += samples
             medians[name] = statistics.median(samples)
         run_dir = workdir / "runs" / f"{label}-{index}"
@@ -248,12 +255,8 @@ def against_plain_keras(architecture: str, rounds: int, workdir: Path) -> dict:
         for jit in bare:
             if jit == "off" and plain.get("on", {}).get("jit_compile") is False:
                 continue  # Keras turned XLA off for this network: the second run would be the first again
-            tag = f"{architecture}-plain-jit-{jit}-{index}"
-            run_in_terminal([sys.executable, str(Path(__file__).with_name("plain_keras.py")), str(project), "--epochs",
-                             str(epochs), "--jit", jit, "--out", str(workdir / f"{tag}.json"), *overrides], project,
-                            workdir / f"{tag}.log")
-            plain[jit] = json.loads((workdir / f"{tag}.json").read_text())
-            samples = per_epoch_throughput(plain[jit]["epoch_ends"], plain[jit]["num_train"])
+            plain[jit], samples = measure_plain(project, workdir, f"{architecture}-plain-jit-{jit}-{index}",
+                                                ["--epochs", str(epochs), "--jit", jit], overrides)
             bare[jit] += samples
             medians[jit] = statistics.median(samples)
         run_dir = workdir / "runs" / f"{architecture}-{index}"
