@@ -25,8 +25,10 @@ EVALUATION_ARTIFACTS = {"seq2seq_translation": {"translations.tsv", "attention.p
 # The recurrent projects are tested with both cells; for the others the rnn_cell answer changes nothing.
 RECURRENT = ("rnn_sentiment", "seq2seq_translation")
 WITH_CELLS = [(a, "lstm") for a in ARCHITECTURES] + [(a, "gru") for a in ARCHITECTURES if a in RECURRENT]
-SMOKE = ["data.source=synthetic", "data.synthetic_examples=256", "training.epochs=2", "training.steps_per_epoch=3",
-         "training.batch_size=32", "training.early_stopping_patience=0"]
+# A short run of train.py: synthetic data, 3 steps an epoch, a backup after every epoch, no XLA compile.
+SMOKE = ["data.source=synthetic", "data.synthetic_examples=256", "training.steps_per_epoch=3",
+         "training.batch_size=32", "training.early_stopping_patience=0", "training.jit_compile=false",
+         "run.backup_interval_seconds=0"]
 
 
 def small_model(project: Path) -> list[str]:
@@ -43,21 +45,6 @@ def test_generated_project_passes_its_own_tests(bake, architecture, rnn_cell):
     assert " passed" in result.stdout
 
 
-@pytest.mark.parametrize("architecture", ARCHITECTURES)
-def test_train_py_runs_end_to_end_and_writes_every_artifact(bake, architecture):
-    project = bake(architecture=architecture)
-    result = run([sys.executable, "train.py", *SMOKE, *small_model(project)], cwd=project)
-    assert result.returncode == 0, result.stderr[-4000:]
-    (run_dir,) = (project / "runs").iterdir()
-    assert run_dir.name.endswith(f"-{architecture}")
-    expected = RUN_ARTIFACTS | EVALUATION_ARTIFACTS.get(architecture, {"confusion_matrix.png"})
-    assert expected <= {path.name for path in run_dir.iterdir()}
-    metrics = json.loads((run_dir / "metrics.json").read_text())
-    assert metrics["architecture"] == architecture and metrics["epochs_completed"] == 2
-    explain = run([sys.executable, "train.py", "explain"], cwd=project)
-    assert explain.returncode == 0 and "agrees with the table" in explain.stdout
-
-
 def history_epochs(run_dir: Path) -> list[int]:
     path = run_dir / "history.csv"
     if not path.exists():
@@ -67,17 +54,16 @@ def history_epochs(run_dir: Path) -> list[int]:
 
 
 @pytest.mark.parametrize("architecture", ARCHITECTURES)
-def test_a_run_killed_with_sigkill_resumes_at_the_next_epoch(bake, architecture):
+def test_train_py_killed_with_sigkill_resumes_at_the_next_epoch_and_writes_every_artifact(bake, architecture):
+    """train.py end to end as a learner runs it, with a power cut in the middle: killed with SIGKILL (no chance to
+    clean up) at the first step of the third epoch, then resumed."""
     project = bake(architecture=architecture)
-    run_dir = project / "runs" / "interrupted"
-    epochs = 6
-    args = [sys.executable, "train.py", "--run-dir", str(run_dir), "data.source=synthetic",
-            "data.synthetic_examples=3000", f"training.epochs={epochs}", "training.batch_size=32",
-            "training.early_stopping_patience=0", "training.jit_compile=false", "run.backup_interval_seconds=0",
-            *small_model(project)]
-    # Killed with SIGKILL (no chance to clean up, as with a power cut) at the first step of the third epoch.
-    killed = run(args, cwd=project, env={CRASH_ENV: "epoch-2-batch-0"})
+    epochs = 4
+    killed = run([sys.executable, "train.py", *SMOKE, f"training.epochs={epochs}", *small_model(project)],
+                 cwd=project, env={CRASH_ENV: "epoch-2-batch-0"})
     assert killed.returncode == -signal.SIGKILL, killed.stderr[-3000:]
+    (run_dir,) = (project / "runs").iterdir()
+    assert run_dir.name.endswith(f"-{architecture}")
     done = history_epochs(run_dir)
     assert done == [0, 1], f"the run should be killed in its third epoch, after {done}"
     backup = json.loads((run_dir / "backup" / "training_metadata.json").read_text())
@@ -88,7 +74,11 @@ def test_a_run_killed_with_sigkill_resumes_at_the_next_epoch(bake, architecture)
     assert f"epoch {len(done) + 1}/{epochs} " in resumed.stdout
     assert "epoch 1/" not in resumed.stdout, "the resumed run must not start over"
     assert history_epochs(run_dir) == list(range(epochs)), "each epoch trained exactly once across the two runs"
-    assert (run_dir / "model.keras").is_file() and not (run_dir / "backup").exists()
+    names = {path.name for path in run_dir.iterdir()}
+    assert RUN_ARTIFACTS | EVALUATION_ARTIFACTS.get(architecture, {"confusion_matrix.png"}) <= names, names
+    assert "backup" not in names
+    metrics = json.loads((run_dir / "metrics.json").read_text())
+    assert metrics["architecture"] == architecture and metrics["epochs_completed"] == epochs
 
 
 def test_a_kill_within_the_backup_interval_trains_again_from_the_last_backup(bake):
@@ -161,10 +151,11 @@ def test_a_run_killed_at_any_point_resumes_to_the_run_never_interrupted(crash_pr
                  cwd=project, env={CRASH_ENV: point})
     assert killed.returncode == -signal.SIGKILL, f"never reached {point}: {killed.stderr[-3000:]}"
     assert not (run_dir / "metrics.json").exists()
-    evaluate = run([sys.executable, "train.py", "evaluate", str(run_dir)], cwd=project)
-    assert evaluate.returncode == 2
-    assert f"error: {run_dir}: this run has not finished (no metrics.json); finish it with python train.py " \
-           f"--resume {run_dir}" in evaluate.stderr
+    if point == CRASH_POINTS[architecture][-1]:  # the same refusal at every point: checked once, nearest the end
+        evaluate = run([sys.executable, "train.py", "evaluate", str(run_dir)], cwd=project)
+        assert evaluate.returncode == 2
+        assert f"error: {run_dir}: this run has not finished (no metrics.json); finish it with python train.py " \
+               f"--resume {run_dir}" in evaluate.stderr
 
     resumed = run([sys.executable, "train.py", "--resume", str(run_dir)], cwd=project)
     assert resumed.returncode == 0, resumed.stderr[-4000:]
