@@ -48,8 +48,8 @@ def make_vectorizer(cfg: dict, vocabulary: list[str] | None = None) -> keras.lay
 
 
 def _batched(splits: Datasets, cfg: dict, batch_size: int, even_batches: bool) -> Datasets:
-    """Learn the vocabulary from the training texts, batch every split, and turn the training and
-    validation texts into word ids. The test split stays text: it is scored by the saved model."""
+    """Learn the vocabulary from the training texts, turn the training and validation texts into word
+    ids, and batch every split. The test split stays text: it is scored by the saved model."""
     data = cfg["data"]
     learner = make_vectorizer(cfg)
     learner.adapt(splits.train.map(lambda text, label: text).batch(1024))
@@ -59,10 +59,16 @@ def _batched(splits: Datasets, cfg: dict, batch_size: int, even_batches: bool) -
     def to_ids(texts, labels):
         return vectorize(texts), labels
 
-    splits.train = pipeline(splits.train, batch_size, shuffle_buffer=data["shuffle_buffer"], seed=cfg["seed"],
-                            drop_remainder=even_batches).map(to_ids, num_parallel_calls=tf.data.AUTOTUNE)
+    def as_ids(pairs: tf.data.Dataset) -> tf.data.Dataset:
+        """Word ids instead of texts, made once: `pipeline` caches them, so no epoch splits the texts again."""
+        ids = pairs.batch(1024).map(to_ids, num_parallel_calls=tf.data.AUTOTUNE).unbatch()
+        size = pairs.cardinality()  # unbatch hides it, and progress and step counts need it
+        return ids.apply(tf.data.experimental.assert_cardinality(size)) if size >= 0 else ids
+
+    splits.train = pipeline(as_ids(splits.train), batch_size, shuffle_buffer=data["shuffle_buffer"], seed=cfg["seed"],
+                            drop_remainder=even_batches)
     if splits.validation is not None:
-        splits.validation = pipeline(splits.validation, batch_size, drop_remainder=even_batches).map(to_ids)
+        splits.validation = pipeline(as_ids(splits.validation), batch_size, drop_remainder=even_batches)
     splits.test = pipeline(splits.test, batch_size)
     return splits
 
