@@ -31,7 +31,8 @@ import tempfile
 import time
 from pathlib import Path
 
-MNIST_5K = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist" / "mnist-5k.npz"
+from run import MNIST_5K, TEMPLATE, per_epoch_throughput  # benchmarks/ is on sys.path when this file runs
+
 VARIANTS = ("project", "no callbacks", "plain pipeline", "no progress")
 
 
@@ -73,8 +74,7 @@ def train_once(project: Path, package: str, variant: str, overrides: list[str]) 
     cfg = schema.load(project / "config.yaml", overrides)
     with tempfile.TemporaryDirectory() as folder:
         metrics = training.train(cfg, Path(folder) / "run", verbose=variant != "no progress")
-    examples = metrics["data"]["num_train"]
-    return [examples / (later - earlier) for earlier, later in zip(ends[1:], ends[2:], strict=False)]
+    return per_epoch_throughput(ends, metrics["data"]["num_train"])
 
 
 def main() -> None:
@@ -94,11 +94,10 @@ def main() -> None:
 
     from cookiecutter.main import cookiecutter
 
-    template = Path(__file__).resolve().parents[1]
     overrides = ["data.source=npz", f"data.npz_path={MNIST_5K}", f"training.epochs={args.epochs}",
                  "training.early_stopping_patience=0", *args.overrides]
     with tempfile.TemporaryDirectory() as workdir:
-        project = Path(cookiecutter(str(template), no_input=True, output_dir=workdir,
+        project = Path(cookiecutter(str(TEMPLATE), no_input=True, output_dir=workdir,
                                     extra_context={"architecture": args.architecture,
                                                    "project_name": f"profiled {args.architecture}"}))
         settings = [("", overrides)] + ([(" ".join(args.also), [*overrides, *args.also])] if args.also else [])
