@@ -20,7 +20,7 @@ demo: $(BIN)/.installed
 
 ## test: the template's tests (render every choice, hooks, generated projects' own tests)
 test: $(BIN)/.installed
-	$(BIN)/python -m pytest -n 2 --durations=40 tests
+	$(BIN)/python -m pytest -n 2 --dist worksteal --durations=40 tests
 
 ## benchmark: throughput and accuracy of the generated projects (writes benchmarks/RESULTS.md; PART=images|others|growth|recurrent|generative)
 benchmark: $(BIN)/.installed

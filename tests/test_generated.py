@@ -25,6 +25,11 @@ EVALUATION_ARTIFACTS = {"seq2seq_translation": {"translations.tsv", "attention.p
 # The recurrent projects are tested with both cells; for the others the rnn_cell answer changes nothing.
 RECURRENT = ("rnn_sentiment", "seq2seq_translation")
 WITH_CELLS = [(a, "lstm") for a in ARCHITECTURES] + [(a, "gru") for a in ARCHITECTURES if a in RECURRENT]
+# For a recurrent project the answer sets one line, config.yaml's default cell (test_the_cell_answer_sets_only_
+# the_default_cell checks it). With the second cell, the project's tests that build, train, save, evaluate and
+# predict with its network are run; the data, config, progress and strategy tests run the same code for both.
+SECOND_CELL_TESTS = ["-k", "test_model or test_cli or test_predict or test_run_writes_every_artifact or "
+                           "test_synthetic_digits_are_learnable or test_mixed_precision"]
 # A short run of train.py: synthetic data, 3 steps an epoch, a backup after every epoch, no XLA compile.
 SMOKE = ["data.source=synthetic", "data.synthetic_examples=256", "training.steps_per_epoch=3",
          "training.batch_size=32", "training.early_stopping_patience=0", "training.jit_compile=false",
@@ -40,9 +45,22 @@ def small_model(project: Path) -> list[str]:
 @pytest.mark.parametrize(("architecture", "rnn_cell"), WITH_CELLS)
 def test_generated_project_passes_its_own_tests(bake, architecture, rnn_cell):
     project = bake(architecture=architecture, rnn_cell=rnn_cell)
-    result = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=project)
+    selection = SECOND_CELL_TESTS if rnn_cell == "gru" else []
+    result = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *selection], cwd=project)
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
     assert " passed" in result.stdout
+
+
+@pytest.mark.parametrize("architecture", RECURRENT)
+def test_the_cell_answer_sets_only_the_default_cell(bake, architecture):
+    lstm, gru = (bake(architecture=architecture, rnn_cell=cell) for cell in ("lstm", "gru"))
+    files = sorted(path.relative_to(lstm) for path in lstm.rglob("*") if path.is_file())
+    assert files == sorted(path.relative_to(gru) for path in gru.rglob("*") if path.is_file())
+    changed = [(name, a, b) for name in files
+               for a, b in zip((lstm / name).read_text().splitlines(), (gru / name).read_text().splitlines(),
+                               strict=True) if a != b]
+    assert [(str(name), a.split("#")[0].strip(), b.split("#")[0].strip()) for name, a, b in changed] == \
+        [("config.yaml", "rnn_cell: lstm", "rnn_cell: gru")], changed
 
 
 def history_epochs(run_dir: Path) -> list[int]:

@@ -458,6 +458,10 @@ def train_and_save(cfg: dict, run_dir: Path, output_dir: Path, strategy, dataset
         """`network.fit` on the run's pipelines; the loop written out where Keras's fit cannot run."""
         if verbose and is_chief:
             callbacks = [*callbacks, EpochProgress()]  # last: it shows what every other callback added to the logs
+        # The variables of the model, its metrics and its optimizer, made now from the data's shapes, as fit
+        # does under a strategy: made while tracing the first step, they make tf.function trace that step twice.
+        with strategy.scope():
+            network._symbolic_build(data_batch=datasets.train.element_spec)
         if multi_worker:
             fit_multi_worker(network, strategy, datasets, callbacks, epochs, steps)
         else:

@@ -27,6 +27,8 @@ STEADY_OPTIMIZER = ["training.optimizer=adam", "training.learning_rate=0.001"]
 QUICK = ["data.source=synthetic", "data.synthetic_examples=512", "training.epochs=2", "training.batch_size=64",
          "training.early_stopping_patience=0", "training.jit_compile=false", *STEADY_OPTIMIZER, *MODEL_OVERRIDES]
 
+REPEATABLE = ["training.deterministic=true"]
+
 
 @pytest.fixture
 def quick_config(tmp_path):
@@ -38,11 +40,12 @@ def quick_config(tmp_path):
     return load
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def finished_run(tmp_path_factory):
-    """A QUICK run trained through the command line, shared by the tests of one module."""
+    """A QUICK run with deterministic ops, trained through the command line, shared by every test that needs a
+    finished run (test_same_seed_same_run trains it again)."""
     runs = tmp_path_factory.mktemp("runs")
-    assert cli.main(["train", "--config", str(CONFIG_PATH), *QUICK, f"run.runs_dir={runs}"]) == 0
+    assert cli.main(["train", "--config", str(CONFIG_PATH), *QUICK, *REPEATABLE, f"run.runs_dir={runs}"]) == 0
     (run_dir,) = runs.iterdir()
     return run_dir
 

@@ -63,6 +63,7 @@ def pretrain(model: keras.Model, cfg: dict, strategy, fit: Callable, run_dir: Pa
             rbm = RBM(units, seed=cfg["seed"] + index, name=f"rbm_{index}")
             trainer = RBMTrainer(rbm, visible, below=rbms, cd_k=settings["cd_k"], persistent_chains=persistent)
             trainer.compile(optimizer=keras.optimizers.SGD(settings["learning_rate"], momentum=settings["momentum"]))
+            trainer.optimizer.build(rbm.trainable_weights)  # now, so that fit traces its step once, not twice
         history = fit(trainer, settings["epochs"])
         model.get_layer(f"dense_{index}").set_weights([rbm.kernel.numpy(), rbm.hidden_bias.numpy()])
         rbms.append(rbm)
