@@ -327,7 +327,7 @@ NOTES = [
     "shifts of up to 10 % while training (`model.augment_shift`); without the shifts it scored about 93.0 % "
     "(measured while choosing the defaults). What the project does that plain Keras does not: the shift is "
     "random_shift.py's `RandomShift` (two small matrix products per image, which XLA compiles, where Keras's "
-    "`RandomTranslation` turns XLA off for the whole step); 4 steps per compiled call; a progress display that "
+    "`RandomTranslation` turns XLA off for the whole step); 16 steps per compiled call; a progress display that "
     "redraws a few times a second instead of after every step, with every callback's step hook off the "
     "training thread; a backup every 10 s of training (`run.backup_interval_seconds`) instead of every epoch.",
     "- `lenet5`: targets 94.0 % (classic) and 96.0 % (modern) on this split; a plain Keras LeNet-5-style "

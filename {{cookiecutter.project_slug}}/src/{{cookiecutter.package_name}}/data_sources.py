@@ -39,7 +39,7 @@ class Datasets:
 
 
 def pipeline(dataset: tf.data.Dataset, batch_size: int, *, shuffle_buffer: int | None = None,
-             seed: int | None = None, drop_remainder: bool = False) -> tf.data.Dataset:
+             seed: int | None = None, drop_remainder: bool = False, padded: bool = False) -> tf.data.Dataset:
     """cache -> shuffle (a new order every epoch, drawn from the seed and the epoch number) -> batch -> prefetch.
 
     Caching after the first pass means decoding and converting happen once, not every epoch;
@@ -48,7 +48,8 @@ def pipeline(dataset: tf.data.Dataset, batch_size: int, *, shuffle_buffer: int |
     each epoch), not on how many passes this process has made, so a run resumed at epoch 5 sees the
     same order there as a run that was never interrupted.
     `drop_remainder` leaves out the last, smaller batch: with several replicas Keras's `fit`
-    fails on a batch that does not split evenly between them.
+    fails on a batch that does not split evenly between them. `padded` pads sequences of different
+    lengths with 0 up to the longest of their batch.
     """
     dataset = dataset.cache()
     if shuffle_buffer:
@@ -60,7 +61,8 @@ def pipeline(dataset: tf.data.Dataset, batch_size: int, *, shuffle_buffer: int |
         dataset = tf.data.Dataset.from_tensors(0).flat_map(epoch_order)
         if size >= 0:  # flat_map hides the size, which progress bars and step counts need
             dataset = dataset.apply(tf.data.experimental.assert_cardinality(size))
-    return dataset.batch(batch_size, drop_remainder=drop_remainder).prefetch(tf.data.AUTOTUNE)
+    batch = dataset.padded_batch if padded else dataset.batch
+    return batch(batch_size, drop_remainder=drop_remainder).prefetch(tf.data.AUTOTUNE)
 
 
 _EPOCH: list[tf.Variable] = []

@@ -1,10 +1,11 @@
-"""Text files as the recurrent projects read them: UTF-8, and a validation share held out."""
+"""Texts as the recurrent projects read them: UTF-8 files, a validation share held out, words made ids once."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import numpy as np
+import tensorflow as tf
 
 from .config import UserError, decode_utf8
 from .data_sources import DataError
@@ -24,3 +25,11 @@ def hold_out(examples: list, share: float, seed: int) -> tuple[list, list]:
     shuffled = [examples[i] for i in order]
     cut = len(shuffled) - int(len(shuffled) * share)
     return shuffled[:cut], shuffled[cut:]
+
+
+def as_ids(pairs: tf.data.Dataset, to_ids) -> tf.data.Dataset:
+    """`to_ids` mapped over the texts 1,024 at a time, once: `pipeline` caches the ids, so no epoch splits the
+    texts into words again."""
+    ids = pairs.batch(1024).map(to_ids, num_parallel_calls=tf.data.AUTOTUNE).unbatch()
+    size = pairs.cardinality()  # unbatch hides it, and progress and step counts need it
+    return ids.apply(tf.data.experimental.assert_cardinality(size)) if size >= 0 else ids

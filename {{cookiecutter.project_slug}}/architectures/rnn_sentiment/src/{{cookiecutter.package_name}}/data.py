@@ -19,7 +19,7 @@ import numpy as np
 import tensorflow as tf
 
 from .data_sources import DataError, Datasets, load_tfds_splits, pipeline, real_or_synthetic
-from .text_files import hold_out, read_utf8
+from .text_files import as_ids, hold_out, read_utf8
 
 
 def load_datasets(cfg: dict, batch_size: int, even_batches: bool = False) -> Datasets:
@@ -59,16 +59,10 @@ def _batched(splits: Datasets, cfg: dict, batch_size: int, even_batches: bool) -
     def to_ids(texts, labels):
         return vectorize(texts), labels
 
-    def as_ids(pairs: tf.data.Dataset) -> tf.data.Dataset:
-        """Word ids instead of texts, made once: `pipeline` caches them, so no epoch splits the texts again."""
-        ids = pairs.batch(1024).map(to_ids, num_parallel_calls=tf.data.AUTOTUNE).unbatch()
-        size = pairs.cardinality()  # unbatch hides it, and progress and step counts need it
-        return ids.apply(tf.data.experimental.assert_cardinality(size)) if size >= 0 else ids
-
-    splits.train = pipeline(as_ids(splits.train), batch_size, shuffle_buffer=data["shuffle_buffer"], seed=cfg["seed"],
-                            drop_remainder=even_batches)
+    splits.train = pipeline(as_ids(splits.train, to_ids), batch_size, shuffle_buffer=data["shuffle_buffer"],
+                            seed=cfg["seed"], drop_remainder=even_batches)
     if splits.validation is not None:
-        splits.validation = pipeline(as_ids(splits.validation), batch_size, drop_remainder=even_batches)
+        splits.validation = pipeline(as_ids(splits.validation, to_ids), batch_size, drop_remainder=even_batches)
     splits.test = pipeline(splits.test, batch_size)
     return splits
 

@@ -21,7 +21,7 @@ import tensorflow as tf
 
 from . import tokens
 from .data_sources import DataError, Datasets, load_tfds_splits, pipeline, real_or_synthetic
-from .text_files import hold_out, read_utf8
+from .text_files import as_ids, hold_out, read_utf8
 
 
 def load_datasets(cfg: dict, batch_size: int, even_batches: bool = False) -> Datasets:
@@ -52,31 +52,35 @@ def _batched(splits: Datasets, cfg: dict, batch_size: int, even_batches: bool) -
     longest = model["max_target_length"]
 
     def teacher_forcing(sources, targets):
+        """Pairs as ids; each target's ids as long as its words (pipeline pads them to the longest of a batch)."""
         words = to_ids(targets)[:, : longest - 1]  # room for [start] / [end]
         edge = tf.ones_like(words[:, :1])
-        target_in = tf.concat([edge * tokens.START_ID, words], axis=1).to_tensor()
-        target_out = tf.concat([words, edge * tokens.END_ID], axis=1).to_tensor()
+        target_in = tf.concat([edge * tokens.START_ID, words], axis=1)
+        target_out = tf.concat([words, edge * tokens.END_ID], axis=1)
         return (source_ids(sources), target_in), target_out
 
-    def batched(dataset: tf.data.Dataset, **options) -> tf.data.Dataset:
-        return pipeline(dataset, batch_size, **options).map(teacher_forcing, num_parallel_calls=tf.data.AUTOTUNE)
+    def sequences(pairs: tf.data.Dataset) -> tf.data.Dataset:
+        # After unbatch each target is a one-row ragged tensor; passed through a map it is a plain one, as
+        # padded_batch needs.
+        return as_ids(pairs, teacher_forcing).map(lambda inputs, target_out: (inputs, target_out))
 
+    train = sequences(splits.train)
     splits.adapted = {"source_vocabulary": source_words.get_vocabulary(),
-                      "target_word_counts": target_word_counts(splits.train, teacher_forcing,
-                                                                              model["target_vocabulary_size"])}
+                      "target_word_counts": target_word_counts(train, model["target_vocabulary_size"])}
     splits.class_names = vocabulary  # what each of the model's outputs means: a target word
-    splits.train = batched(splits.train, shuffle_buffer=data["shuffle_buffer"], seed=cfg["seed"],
-                           drop_remainder=even_batches)
+    splits.train = pipeline(train, batch_size, shuffle_buffer=data["shuffle_buffer"], seed=cfg["seed"],
+                            drop_remainder=even_batches, padded=True)
     if splits.validation is not None:
-        splits.validation = batched(splits.validation, drop_remainder=even_batches)
+        splits.validation = pipeline(sequences(splits.validation), batch_size, drop_remainder=even_batches,
+                                     padded=True)
     splits.test = pipeline(splits.test, batch_size)
     return splits
 
 
-def target_word_counts(train: tf.data.Dataset, teacher_forcing, size: int) -> list[int]:
+def target_word_counts(train: tf.data.Dataset, size: int) -> list[int]:
     """How often each target id is the word to predict in the training pairs ([end] once per sentence, no padding)."""
     counts = np.zeros(size, dtype=np.int64)
-    for _, target_out in train.batch(1024).map(teacher_forcing):
+    for _, target_out in train.padded_batch(1024):
         ids = target_out.numpy().ravel()
         counts += np.bincount(ids[ids != 0], minlength=size)
     return counts.tolist()
