@@ -64,11 +64,12 @@ def train_once(project: Path, package: str, variant: str, overrides: list[str]) 
 
     training.make_callbacks = callbacks_of_variant
     if variant == "plain pipeline":
-        def pipeline(dataset, batch_size, *, shuffle_buffer=None, seed=None, drop_remainder=False):
+        def pipeline(dataset, batch_size, *, shuffle_buffer=None, seed=None, drop_remainder=False, padded=False):
             dataset = dataset.cache()
             if shuffle_buffer:
                 dataset = dataset.shuffle(shuffle_buffer, seed=seed)
-            return dataset.batch(batch_size, drop_remainder=drop_remainder).prefetch(tf.data.AUTOTUNE)
+            batch = dataset.padded_batch if padded else dataset.batch
+            return batch(batch_size, drop_remainder=drop_remainder).prefetch(tf.data.AUTOTUNE)
 
         data_sources.pipeline = data.pipeline = pipeline
     cfg = schema.load(project / "config.yaml", overrides)

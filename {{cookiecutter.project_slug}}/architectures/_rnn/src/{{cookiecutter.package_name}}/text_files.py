@@ -29,7 +29,8 @@ def hold_out(examples: list, share: float, seed: int) -> tuple[list, list]:
 
 def as_ids(pairs: tf.data.Dataset, to_ids) -> tf.data.Dataset:
     """`to_ids` mapped over the texts 1,024 at a time, once: `pipeline` caches the ids, so no epoch splits the
-    texts into words again."""
-    ids = pairs.batch(1024).map(to_ids, num_parallel_calls=tf.data.AUTOTUNE).unbatch()
+    texts into words again. Ids of different lengths (ragged rows) come out as plain tensors for `padded_batch`:
+    unbatch leaves each a one-row ragged tensor, and passing through a map makes it a plain one."""
+    ids = pairs.batch(1024).map(to_ids, num_parallel_calls=tf.data.AUTOTUNE).unbatch().map(lambda *parts: parts)
     size = pairs.cardinality()  # unbatch hides it, and progress and step counts need it
     return ids.apply(tf.data.experimental.assert_cardinality(size)) if size >= 0 else ids

@@ -59,20 +59,15 @@ def _batched(splits: Datasets, cfg: dict, batch_size: int, even_batches: bool) -
         target_out = tf.concat([words, edge * tokens.END_ID], axis=1)
         return (source_ids(sources), target_in), target_out
 
-    def sequences(pairs: tf.data.Dataset) -> tf.data.Dataset:
-        # After unbatch each target is a one-row ragged tensor; passed through a map it is a plain one, as
-        # padded_batch needs.
-        return as_ids(pairs, teacher_forcing).map(lambda inputs, target_out: (inputs, target_out))
-
-    train = sequences(splits.train)
+    train = as_ids(splits.train, teacher_forcing)
     splits.adapted = {"source_vocabulary": source_words.get_vocabulary(),
                       "target_word_counts": target_word_counts(train, model["target_vocabulary_size"])}
     splits.class_names = vocabulary  # what each of the model's outputs means: a target word
     splits.train = pipeline(train, batch_size, shuffle_buffer=data["shuffle_buffer"], seed=cfg["seed"],
                             drop_remainder=even_batches, padded=True)
     if splits.validation is not None:
-        splits.validation = pipeline(sequences(splits.validation), batch_size, drop_remainder=even_batches,
-                                     padded=True)
+        splits.validation = pipeline(as_ids(splits.validation, teacher_forcing), batch_size,
+                                     drop_remainder=even_batches, padded=True)
     splits.test = pipeline(splits.test, batch_size)
     return splits
 
