@@ -119,9 +119,9 @@ def test_a_kill_within_the_backup_interval_trains_again_from_the_last_backup(bak
     assert (run_dir / "checkpoints" / "best.keras").is_file()
 
 
-# Where a run is killed (storage.crash_point names them): inside an epoch; after an epoch was logged but before its
-# backup; after fit; while and after model.keras is written; while scoring; while metrics.json is written. The DBN
-# adds its own phase: inside and after the RBMs' pre-training.
+# Where a run is killed (storage.crash_point names them), in the order a run reaches them: inside an epoch; after an
+# epoch was logged but before its backup; after fit; while and after model.keras is written; while scoring; while
+# metrics.json is written. The DBN adds its own phase: inside and after the RBMs' pre-training.
 CRASH_POINTS = {
     "mnist_mlp": ["epoch-1-batch-2", "epoch-1-logged", "after-fit", "writing-model.keras", "after-model",
                   "writing-confusion_matrix.png", "after-evaluation", "writing-metrics.json"],
@@ -134,26 +134,6 @@ CRASH_RUN = ["data.source=synthetic", "data.synthetic_examples=512", "training.e
              "run.backup_interval_seconds=0"]
 
 
-@pytest.fixture(scope="session")
-def crash_project(cookies_session):
-    """One baked project per architecture, with the run that is never interrupted, to compare with."""
-    projects = {}
-
-    def project_for(architecture: str) -> tuple[Path, Path]:
-        if architecture not in projects:
-            result = cookies_session.bake(extra_context={"architecture": architecture})
-            assert result.exit_code == 0, result.exception
-            project = Path(result.project_path)
-            reference = project / "runs" / "uninterrupted"
-            done = run([sys.executable, "train.py", "--run-dir", str(reference), *CRASH_RUN, *small_model(project)],
-                       cwd=project)
-            assert done.returncode == 0, done.stderr[-4000:]
-            projects[architecture] = project, reference
-        return projects[architecture]
-
-    return project_for
-
-
 def comparable(run_dir: Path) -> tuple[list[dict], dict]:
     """history.csv without the wall times, and the test scores: what must not depend on being interrupted."""
     with (run_dir / "history.csv").open(newline="") as handle:
@@ -161,21 +141,29 @@ def comparable(run_dir: Path) -> tuple[list[dict], dict]:
     return rows, json.loads((run_dir / "metrics.json").read_text())["test"]
 
 
-@pytest.mark.parametrize(("architecture", "point"), [(a, p) for a, points in CRASH_POINTS.items() for p in points])
-def test_a_run_killed_at_any_point_resumes_to_the_run_never_interrupted(crash_project, architecture, point):
-    project, reference = crash_project(architecture)
-    run_dir = project / "runs" / point
-    killed = run([sys.executable, "train.py", "--run-dir", str(run_dir), *CRASH_RUN, *small_model(project)],
-                 cwd=project, env={CRASH_ENV: point})
-    assert killed.returncode == -signal.SIGKILL, f"never reached {point}: {killed.stderr[-3000:]}"
-    assert not (run_dir / "metrics.json").exists()
-    if point == CRASH_POINTS[architecture][-1]:  # the same refusal at every point: checked once, nearest the end
-        evaluate = run([sys.executable, "train.py", "evaluate", str(run_dir)], cwd=project)
-        assert evaluate.returncode == 2
-        assert f"error: {run_dir}: this run has not finished (no metrics.json); finish it with python train.py " \
-               f"--resume {run_dir}" in evaluate.stderr
+@pytest.mark.parametrize("architecture", CRASH_POINTS)
+def test_a_run_killed_at_every_point_in_turn_resumes_to_the_run_never_interrupted(bake, architecture):
+    """One run killed at each point in turn: each resume starts from what the kill before it left and is itself
+    killed at the next point; the last one finishes. It must end exactly as the run that was never interrupted."""
+    project = bake(architecture=architecture)
+    start = [sys.executable, "train.py", *CRASH_RUN, *small_model(project)]
+    reference = project / "runs" / "uninterrupted"
+    done = run([*start, "--run-dir", str(reference)], cwd=project)
+    assert done.returncode == 0, done.stderr[-4000:]
 
-    resumed = run([sys.executable, "train.py", "--resume", str(run_dir)], cwd=project)
+    run_dir = project / "runs" / "killed"
+    command = [*start, "--run-dir", str(run_dir)]
+    for point in CRASH_POINTS[architecture]:
+        killed = run(command, cwd=project, env={CRASH_ENV: point})
+        assert killed.returncode == -signal.SIGKILL, f"never reached {point}: {killed.stderr[-3000:]}"
+        assert not (run_dir / "metrics.json").exists(), point
+        command = [sys.executable, "train.py", "--resume", str(run_dir)]
+    evaluate = run([sys.executable, "train.py", "evaluate", str(run_dir)], cwd=project)
+    assert evaluate.returncode == 2
+    assert f"error: {run_dir}: this run has not finished (no metrics.json); finish it with python train.py " \
+           f"--resume {run_dir}" in evaluate.stderr
+
+    resumed = run(command, cwd=project)
     assert resumed.returncode == 0, resumed.stderr[-4000:]
     names = {path.name for path in run_dir.iterdir()}
     assert RUN_ARTIFACTS | EVALUATION_ARTIFACTS.get(architecture, {"confusion_matrix.png"}) <= names

@@ -21,6 +21,8 @@ CONFIG_PATH = PROJECT_ROOT / "config.yaml"
 PROGRESS = getattr(quick, "PROGRESS", "loss")
 # The same for the strategy tests' 3 short epochs, where a project may need an earlier sign (the GAN's d_loss).
 STRATEGY_PROGRESS = getattr(quick, "STRATEGY_PROGRESS", PROGRESS)
+# What else the strategy tests change, where quick.py names something that only costs time there.
+STRATEGY_OVERRIDES = getattr(quick, "STRATEGY_OVERRIDES", [])
 # An optimizer that learns the synthetic data in a few steps, whatever was answered at generation.
 STEADY_OPTIMIZER = ["training.optimizer=adam", "training.learning_rate=0.001"]
 # A run small enough for a test: synthetic data, a few short epochs, a small model, nothing written outside tmp.

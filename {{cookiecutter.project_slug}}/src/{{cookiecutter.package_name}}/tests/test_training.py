@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from .. import data_sources, evaluation, plots, schema, training
-from .conftest import PROGRESS, PROJECT_ROOT, REPEATABLE, STEADY_OPTIMIZER, STRATEGY_PROGRESS, run_project
+from .conftest import (PROGRESS, PROJECT_ROOT, REPEATABLE, STEADY_OPTIMIZER, STRATEGY_OVERRIDES, STRATEGY_PROGRESS,
+                       run_project)
 from .quick import MODEL_OVERRIDES
 
 ARTIFACTS = {"config.yaml", "model.keras", "history.csv", "metrics.json", "training_curves.png", "logs",
@@ -155,7 +156,7 @@ def test_mirrored_strategy_over_two_logical_cpus(tmp_path):
     result = run_project("data.source=synthetic", "data.synthetic_examples=1024", "training.epochs=3",
                          "training.batch_size=32", "training.early_stopping_patience=0",
                          "distribute.strategy=mirrored", "distribute.cpu_replicas=2",
-                         f"run.runs_dir={tmp_path}", *STEADY_OPTIMIZER, *MODEL_OVERRIDES)
+                         f"run.runs_dir={tmp_path}", *STEADY_OPTIMIZER, *MODEL_OVERRIDES, *STRATEGY_OVERRIDES)
     assert result.returncode == 0, result.stderr[-3000:]
     (run_dir,) = tmp_path.iterdir()
     metrics = json.loads((run_dir / "metrics.json").read_text())
@@ -175,7 +176,7 @@ def test_multi_worker_two_processes(tmp_path):
     workers = [f"127.0.0.1:{port}" for port in ports]
     args = ["data.source=synthetic", "data.synthetic_examples=1024", "training.epochs=3", "training.batch_size=32",
             "training.early_stopping_patience=0", "distribute.strategy=multi_worker", f"run.runs_dir={tmp_path}",
-            *STEADY_OPTIMIZER, *MODEL_OVERRIDES]
+            *STEADY_OPTIMIZER, *MODEL_OVERRIDES, *STRATEGY_OVERRIDES]
     run_dir = tmp_path / "shared-run"
     processes = []
     for index in range(2):

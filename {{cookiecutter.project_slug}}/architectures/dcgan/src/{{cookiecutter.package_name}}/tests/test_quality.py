@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -45,13 +47,14 @@ def test_generated_pixels_become_grey_levels():
     np.testing.assert_array_equal(to_pixels(np.array([-1.0, 0.0, 1.0, 1.5])), [0, 128, 255, 255])
 
 
-def test_a_run_reuses_a_saved_classifier_and_says_so(quick_config, capsys):
-    cfg = quick_config("training.epochs=1")
-    first = training.new_run_dir(cfg)
-    assert training.train(cfg, first, verbose=0)["quality_classifier"]["source"] == "trained in this run"
-    reuse = quick_config("training.epochs=1", f"quality.classifier={first / CLASSIFIER_FILE}")
+def test_a_run_reuses_a_saved_classifier_and_says_so(quick_config, finished_run, capsys):
+    first = json.loads((finished_run / "metrics.json").read_text())
+    assert first["quality_classifier"]["source"] == "trained in this run"
+    saved = finished_run / CLASSIFIER_FILE
+    reuse = quick_config("training.epochs=1", f"quality.classifier={saved}")
     second = training.new_run_dir(reuse)
     metrics = training.train(reuse, second, verbose=0)
-    assert metrics["quality_classifier"]["source"] == f"reused {first / CLASSIFIER_FILE}"
-    assert f"quality measures: reusing the classifier {first / CLASSIFIER_FILE}" in capsys.readouterr().out
+    assert metrics["quality_classifier"]["source"] == f"reused {saved}"
+    assert metrics["quality_classifier"]["test_accuracy"] == first["quality_classifier"]["test_accuracy"]
+    assert f"quality measures: reusing the classifier {saved}" in capsys.readouterr().out
     assert (second / CLASSIFIER_FILE).is_file(), "evaluate finds the classifier in the run directory"
