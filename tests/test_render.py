@@ -17,25 +17,27 @@ from . import reference
 from .conftest import ARCHITECTURES, BIN, TEMPLATE
 
 COMMON_FILES = {"README.md", "pyproject.toml", "config.yaml", "train.py"}
-PACKAGE_FILES = {"__init__.py", "cli.py", "config.py", "data_sources.py", "evaluation.py", "plots.py", "prediction.py",
+PACKAGE_FILES = {"__init__.py", "cli.py", "comparison.py", "config.py", "data_sources.py", "evaluation.py", "plots.py",
+                 "prediction.py",
                  "progress.py", "shapes.py", "storage.py",
                  "training.py", "schema.py", "architecture.py", "data.py", "model.py", "tests/__init__.py",
                  "tests/conftest.py", "tests/quick.py", "tests/test_cli.py", "tests/test_config.py",
                  "tests/test_training.py", "tests/test_model.py", "tests/test_data.py", "tests/test_predict.py",
-                 "tests/test_progress.py"}
+                 "tests/test_progress.py", "tests/test_compare.py"}
 # What each shared group (architectures/_<group>/, cookiecutter.json's _shared_folders) adds.
 MNIST_FILES = {"data_fields.py", "npz_files.py", "npy_images.py"}
 CLASSIFIER, CONVOLUTION, COST = {"confusion_matrix.py"}, {"conv_shapes.py"}, {"layer_cost.py"}
 SHIFT = {"random_shift.py", "tests/test_random_shift.py"}
 RECURRENT = {"recurrent.py", "tests/test_recurrent.py", "text_files.py"}
+GRADIENTS = {"gradients.py"}  # run.log_gradients: every project but the GAN
 EXTRA_PACKAGE_FILES: dict[str, set[str]] = {
-    "mnist_mlp": MNIST_FILES | CLASSIFIER | COST | SHIFT,
-    "lenet5": MNIST_FILES | CLASSIFIER | CONVOLUTION | SHIFT | {"layers.py"},
-    "alexnet": CLASSIFIER | CONVOLUTION | COST | {"image_folders.py", "npy_images.py", "layers.py",
+    "mnist_mlp": MNIST_FILES | CLASSIFIER | COST | SHIFT | GRADIENTS,
+    "lenet5": MNIST_FILES | CLASSIFIER | CONVOLUTION | SHIFT | GRADIENTS | {"layers.py"},
+    "alexnet": CLASSIFIER | CONVOLUTION | COST | GRADIENTS | {"image_folders.py", "npy_images.py", "layers.py",
                                                   "tests/test_layers.py"},
-    "rnn_sentiment": RECURRENT | CLASSIFIER,
-    "seq2seq_translation": RECURRENT | {"tokens.py", "decoding.py"},
-    "dbn": MNIST_FILES | CLASSIFIER | COST | {"layers.py", "pretraining.py", "tests/test_layers.py",
+    "rnn_sentiment": RECURRENT | CLASSIFIER | GRADIENTS,
+    "seq2seq_translation": RECURRENT | GRADIENTS | {"tokens.py", "decoding.py"},
+    "dbn": MNIST_FILES | CLASSIFIER | COST | GRADIENTS | {"layers.py", "pretraining.py", "tests/test_layers.py",
                                               "tests/test_pretraining.py"},
     "dcgan": CONVOLUTION | {"image_folders.py", "npz_files.py", "quality.py", "tests/test_quality.py"},
 }

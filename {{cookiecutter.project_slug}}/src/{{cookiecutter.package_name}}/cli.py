@@ -7,6 +7,8 @@
     python train.py predict runs/<run> ...       use the saved model on files or texts (see --help; a
                                                  translator calls this command translate, a GAN sample)
     python train.py explain [key=value ...]      the layer table: shapes, parameters and why
+    python train.py compare KEY=V1,V2 [...]      one run per setting (and seed), then a summary and
+                                                 curves side by side (comparison.py)
 
 A mistake in a setting, a file or a flag ends the command with one line per problem on stderr
 and exit status 2; nothing written earlier is touched.
@@ -23,7 +25,7 @@ from pathlib import Path
 from . import prediction, schema
 from .config import ConfigError, UserError, flatten
 
-COMMANDS = ("train", "evaluate", prediction.COMMAND, "explain")
+COMMANDS = ("train", "evaluate", prediction.COMMAND, "explain", "compare")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,16 +50,39 @@ def build_parser() -> argparse.ArgumentParser:
     explain = commands.add_parser("explain", help="print the layer table for a config")
     explain.add_argument("overrides", nargs="*", metavar="key=value")
     explain.add_argument("--config", default="config.yaml")
+
+    compare = commands.add_parser("compare", help="train one run per setting and seed, then compare them")
+    compare.add_argument("values", nargs="*", metavar="key=v1,v2", help="the values to compare; a key with one value "
+                         "is set for every run")
+    compare.add_argument("--seeds", type=_at_least_one, default=1, help="runs per setting, from the config's seed up")
+    compare.add_argument("--parallel", type=_at_least_one, default=1, help="runs at once (one per GPU on a GPU "
+                         "machine)")
+    compare.add_argument("--config", default="config.yaml")
+    compare.add_argument("--resume", metavar="DIR", type=Path, help="finish this interrupted comparison")
     return parser
+
+
+def _at_least_one(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"got {text!r}; expected a whole number of at least 1")
+    return int(text)
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] not in (*COMMANDS, "-h", "--help"):
         argv.insert(0, "train")
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    # argparse stops taking key=value words at the first flag; the words after it belong with the ones before.
+    given = getattr(args, "values" if args.command == "compare" else "overrides", None)
+    if extra and given is not None and all("=" in word and not word.startswith("-") for word in extra):
+        given += extra
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
-        commands = {"train": _train, "evaluate": _evaluate, prediction.COMMAND: _use, "explain": _explain}
+        commands = {"train": _train, "evaluate": _evaluate, prediction.COMMAND: _use, "explain": _explain,
+                    "compare": _compare}
         return commands[args.command](args)
     except UserError as error:
         for line in str(error).splitlines():
@@ -134,6 +159,24 @@ def _explain(args) -> int:
     agree = "agrees" if counted == total_params(rows) else "DISAGREES"
     print(f"keras model.count_params(): {counted:,} ({agree} with the table)")
     return 0 if counted == total_params(rows) else 1
+
+
+def _compare(args) -> int:
+    from . import comparison
+
+    slots = comparison.available_slots(args.parallel)
+    if args.resume:
+        if args.values or args.seeds != 1:
+            raise UserError(f"compare --resume {args.resume}: give no values or --seeds; the comparison continues as "
+                            f"it was planned (its comparison.json)")
+        folder, steps = args.resume, comparison.read_plan(args.resume)
+    else:
+        folder, steps = comparison.start(Path(args.config), args.values, args.seeds)
+    comparison.run_all(folder, steps, slots)
+    comparison.summarize(folder, steps)
+    print((folder / "summary.md").read_text(encoding="utf-8"))
+    print(f"compare: wrote summary.csv, summary.md and curves.png in {folder} (tensorboard --logdir {folder}: HPARAMS)")
+    return 0
 
 
 def _run_config(run_dir: Path) -> Path:

@@ -181,6 +181,7 @@ COMMON_FIELDS: dict[str, Field] = {
     "run.backup_interval_seconds": Field("float", "seconds of training between backups, at least: more when one "
                                          "is slow, so backups take at most 1/20 of the run (0 = after every epoch)",
                                          minimum=0.0, maximum=86_400.0),
+    "run.log_gradients": Field("bool", "measure each layer's gradient after every epoch (gradients.csv and .png)"),
 }
 
 

@@ -446,6 +446,7 @@ def train_and_save(cfg: dict, run_dir: Path, output_dir: Path, strategy, dataset
     # Restored (or new): only now does anything in the run directory change.
     if is_chief:
         keep_history(run_dir / "history.csv", done)
+        keep_history(run_dir / "gradients.csv", done)  # run.log_gradients
         storage.write_atomically(run_dir / "config.yaml", partial(config_module.dump, cfg))
     past = plots.read_history(run_dir / "history.csv")
     monitor = monitored(datasets)
@@ -490,6 +491,12 @@ def train_and_save(cfg: dict, run_dir: Path, output_dir: Path, strategy, dataset
         callbacks[2:2] = extra
         if is_chief:
             record_unfinished(run_dir, report)
+    if cfg["run"].get("log_gradients") and is_chief:  # the GAN has no such key, and no gradients.py
+        from .gradients import GradientLog
+
+        # On a batch fixed for the whole run, so that epochs differ only by what the weights learned.
+        fixed = next(iter(datasets.validation if datasets.validation is not None else datasets.train))
+        callbacks.insert(2, GradientLog(fixed, run_dir / "gradients.csv"))
 
     fit(model, epochs, callbacks)
     storage.crash_point("after-fit")
@@ -516,6 +523,10 @@ def finish(cfg: dict, run_dir: Path, datasets) -> dict:
     written last because it marks the run finished. Then the backup is no longer needed."""
     history = plots.read_history(run_dir / "history.csv")
     plots.plot_history(history, run_dir / "training_curves.png")
+    if (run_dir / "gradients.csv").exists():
+        from . import gradients
+
+        gradients.plot(gradients.read(run_dir / "gradients.csv"), run_dir / "gradients.png")
     epoch_times = [float(t) for t in history.get("epoch_seconds", [])]
     monitor = monitored(datasets)
     metrics = {

@@ -12,8 +12,15 @@ import numpy as np
 import pytest
 
 from .. import data_sources, evaluation, plots, schema, training
-from .conftest import (PROGRESS, PROJECT_ROOT, REPEATABLE, STEADY_OPTIMIZER, STRATEGY_OVERRIDES, STRATEGY_PROGRESS,
-                       run_project)
+from .conftest import (
+    PROGRESS,
+    PROJECT_ROOT,
+    REPEATABLE,
+    STEADY_OPTIMIZER,
+    STRATEGY_OVERRIDES,
+    STRATEGY_PROGRESS,
+    run_project,
+)
 from .quick import MODEL_OVERRIDES
 
 ARTIFACTS = {"config.yaml", "model.keras", "history.csv", "metrics.json", "training_curves.png", "logs",

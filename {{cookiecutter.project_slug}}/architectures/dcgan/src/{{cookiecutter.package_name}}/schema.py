@@ -18,7 +18,8 @@ ARCHITECTURE = "dcgan"
 
 FIELDS: dict[str, Field] = {
     "architecture": Field("choice", "which network this project trains", choices=(ARCHITECTURE,)),
-    **COMMON_FIELDS,
+    # Not run.log_gradients: the GAN's two networks train on two losses in its own step, not on one loss to measure.
+    **{key: field for key, field in COMMON_FIELDS.items() if key != "run.log_gradients"},
     "training.beta_1": Field("float", "Adam's decay of its running gradient average", minimum=0.0, maximum=1.0,
                              below_maximum=True),
     "data.source": Field("choice", "where the images come from", choices=("tfds", "npz", "folder", "synthetic",

@@ -87,3 +87,24 @@ def test_bad_model_settings_name_field_value_and_what_is_allowed(override, messa
     with pytest.raises(ConfigError) as caught:
         schema.load(CONFIG_PATH, [override])
     assert caught.value.problems == [message]
+
+
+def first_to_last_gradient(activation: str) -> float:
+    """How much smaller the first hidden layer's gradient is than the last's, in a fresh 6-hidden-layer net."""
+    from ..gradients import gradient_sizes
+
+    keras.utils.set_random_seed(0)
+    cfg = schema.load(CONFIG_PATH, [f"model.activation={activation}", "model.hidden_units=[64, 64, 64, 64, 64, 64]",
+                                    "model.dropout=0", "model.augment_shift=0"])
+    model = build_model(cfg)
+    model.compile(loss="sparse_categorical_crossentropy")
+    images = np.random.default_rng(0).integers(0, 256, (256, 28, 28, 1)).astype("uint8")
+    labels = np.arange(256) % 10
+    sizes = list(gradient_sizes(model, images, labels).values())  # input side first, the output layer last
+    return sizes[0] / sizes[-2]
+
+
+def test_a_deep_sigmoid_net_passes_back_a_vanishing_gradient_and_relu_does_not():
+    """Each sigmoid passes back at most a quarter of the gradient it gets (its slope is at most 1/4)."""
+    assert first_to_last_gradient("sigmoid") < 0.01
+    assert 0.2 < first_to_last_gradient("relu") < 5

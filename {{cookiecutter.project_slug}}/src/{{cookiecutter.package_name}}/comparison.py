@@ -1,0 +1,304 @@
+"""`python train.py compare KEY=V1,V2 ...`: one experiment with a setting changed, side by side.
+
+Every combination of the values given (a grid) is trained once per seed (`--seeds N`: the config's
+seed and the N - 1 after it). Each run is `python train.py --run-dir` in a process of its own: an
+ordinary run directory that `evaluate` and `predict` accept, and nothing carried from one run into
+the next (TensorFlow's XLA, float16 and determinism settings hold for a whole process). The values
+are YAML, like any override, so `model.hidden_units=[512,512],[100]` compares two lists.
+
+Everything is checked before the first run starts. The comparison's folder holds comparison.json
+(the plan, written first), config.yaml (the settings every run shares) and one folder per run;
+when every run has finished it gets summary.csv, summary.md, curves.png (one colour per setting,
+the band spans the seeds), gradients.png when the runs logged them, and TensorBoard HParams records
+(`tensorboard --logdir runs`, tab HPARAMS). `compare --resume DIR` continues an interrupted
+comparison: finished runs are kept, an interrupted one resumes, the rest start.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+import yaml
+
+from . import config as config_module
+from . import plots, schema, storage
+from .config import ConfigError, UserError
+
+PLAN = "comparison.json"
+TRAIN_PY = Path(__file__).resolve().parents[2] / "train.py"
+# Keys a comparison sets itself: the seeds (from --seeds), and the one folder it makes in run.runs_dir.
+NOT_COMPARED = {"seed": "give --seeds N instead", "run.runs_dir": "give it one value: the comparison makes one folder"}
+
+
+def parse_values(text: str) -> tuple[str, list]:
+    """`key=v1,v2` -> (key, [v1, v2]): the values are read as one YAML list, so brackets keep a list together."""
+    key, sep, raw = text.partition("=")
+    key = key.strip()
+    if not sep or not key or not raw.strip():
+        raise ConfigError([f"compare {text!r}: expected key=value1,value2,..., for example model.activation=relu,"
+                           f"sigmoid"])
+    try:
+        values = config_module.read_yaml(f"[{raw}]")
+    except yaml.YAMLError:
+        raise ConfigError([f"compare {text!r}: cannot read the values as a comma-separated list (put a list in "
+                           f"brackets, a text with a comma in quotes)"]) from None
+    return key, values
+
+
+def shown(value) -> str:
+    """A value as an override writes it: relu, 0.001, [512, 512]."""
+    text = yaml.dump(value, Dumper=config_module.NumberDumper, default_flow_style=True, width=10**6).strip()
+    return text.removesuffix("...").strip()
+
+
+def as_override(key: str, value) -> str:
+    return f"{key}={shown(value)}"
+
+
+def plan(config_path: Path, texts: list[str], seeds: int) -> tuple[dict, dict]:
+    """The runs to make and the config they share; every problem in `texts` is raised at once."""
+    problems, grid = [], {}
+    for text in texts:
+        try:
+            key, values = parse_values(text)
+        except ConfigError as error:
+            problems += error.problems
+            continue
+        if key in NOT_COMPARED and (key == "seed" or len(values) > 1):
+            problems.append(f"compare {text!r}: {key} cannot be compared here; {NOT_COMPARED[key]}")
+        elif key in grid:
+            problems.append(f"compare {text!r}: {key} is given twice; list all its values once")
+        else:
+            grid[key] = values
+    compared = [key for key, values in grid.items() if len(values) > 1]
+    if not problems and not compared and seeds < 2:
+        problems.append("compare: nothing to compare; give a key two or more values (model.activation=relu,sigmoid) "
+                        "or --seeds 2 or more")
+    fixed = [as_override(key, values[0]) for key, values in grid.items() if len(values) == 1]
+    try:
+        base = schema.load(config_path, fixed)
+    except ConfigError as error:  # the runs are still checked below, so that every problem is told at once
+        problems, base = problems + error.problems, {"seed": 0}
+    settings = [dict(zip(compared, combination, strict=True))
+                for combination in itertools.product(*(grid[key] for key in compared))]
+    runs = []
+    seed_range = range(base["seed"], base["seed"] + seeds)
+    for number, (setting, seed) in enumerate(itertools.product(settings, seed_range)):
+        overrides = [as_override(key, value) for key, value in setting.items()] + [f"seed={seed}"]
+        try:
+            schema.load(config_path, [*fixed, *overrides])
+        except ConfigError as error:
+            problems += [problem for problem in error.problems if problem not in problems]
+            continue
+        words = [f"{key.rsplit('.', 1)[-1]}={re.sub(r'[^A-Za-z0-9.+-]+', '_', shown(value)).strip('_')}"
+                 for key, value in setting.items()]
+        runs.append({"dir": f"{number + 1:02d}-" + "_".join([*words, f"seed={seed}"]),
+                     "setting": {key: value for key, value in setting.items()}, "seed": seed, "overrides": overrides})
+    if problems:
+        raise ConfigError(problems)
+    return {"compared": compared, "fixed": fixed, "seeds": seeds, "runs": runs}, base
+
+
+def start(config_path: Path, texts: list[str], seeds: int) -> tuple[Path, dict]:
+    """Check everything, then make the comparison's folder with its plan and shared config."""
+    steps, base = plan(config_path, texts, seeds)
+    runs_dir = Path(base["run"]["runs_dir"])
+    if runs_dir.exists() and not runs_dir.is_dir():
+        raise UserError(f"run.runs_dir={str(runs_dir)!r}: is a file; expected a folder to make the comparison in")
+    name = "-".join(key.rsplit(".", 1)[-1] for key in steps["compared"]) or "seeds"
+    folder = runs_dir / f"{datetime.now():%Y%m%d-%H%M%S}-compare-{name}"
+    for attempt in itertools.count(1):
+        try:
+            folder.mkdir(parents=True)
+            break
+        except FileExistsError:
+            folder = folder.with_name(f"{folder.name.rsplit('~', 1)[0]}~{attempt}")
+    storage.write_atomically(folder / "config.yaml", lambda path: config_module.dump(base, path))
+    storage.write_json(folder / PLAN, steps)
+    return folder, steps
+
+
+def read_plan(folder: Path) -> dict:
+    try:
+        steps = json.loads((folder / PLAN).read_text(encoding="utf-8"))
+        if isinstance(steps, dict) and isinstance(steps.get("runs"), list) and (folder / "config.yaml").is_file():
+            return steps
+    except (OSError, ValueError):
+        pass
+    raise UserError(f"--resume {folder}: not a comparison folder (no readable {PLAN} and config.yaml); "
+                    f"start one with python train.py compare KEY=V1,V2")
+
+
+def available_slots(parallel: int) -> list[dict]:
+    """The environment of each process slot: one GPU each where there are GPUs, else the CPU shared."""
+    if parallel == 1:
+        return [{}]
+    import tensorflow as tf
+
+    gpus = len(tf.config.list_physical_devices("GPU"))
+    limit, what = (gpus, f"{gpus} GPUs") if gpus else (os.cpu_count() or 1, f"{os.cpu_count()} CPU cores and no GPU")
+    if parallel > limit:
+        raise UserError(f"--parallel: got {parallel}; this machine has {what}, so at most {limit}")
+    return [{"CUDA_VISIBLE_DEVICES": str(slot)} if gpus else {} for slot in range(parallel)]
+
+
+def run_all(folder: Path, steps: dict, slots: list[dict]) -> None:
+    """Train every run that has not finished, one per slot at a time (available_slots); stop when one fails."""
+    todo = [run for run in steps["runs"] if not (folder / run["dir"] / "metrics.json").exists()]
+    print(f"compare: {len(steps['runs']) - len(todo)} of {len(steps['runs'])} runs already finished in {folder}")
+    running: dict[int, tuple[subprocess.Popen, dict, object]] = {}
+    failed = []
+    while todo or running:
+        while todo and len(running) < len(slots) and not failed:
+            slot = next(index for index in range(len(slots)) if index not in running)
+            run = todo.pop(0)
+            run_dir = folder / run["dir"]
+            resume = (run_dir / "config.yaml").exists()
+            args = (["--resume", str(run_dir)] if resume else
+                    ["--config", str(folder / "config.yaml"), "--run-dir", str(run_dir), *run["overrides"]])
+            print(f"compare: {'resuming' if resume else 'starting'} {run['dir']}", flush=True)
+            log = None
+            if len(slots) > 1:  # runs side by side: each writes its own log
+                (folder / "logs").mkdir(exist_ok=True)
+                log = (folder / "logs" / f"{run['dir']}.txt").open("a", encoding="utf-8")
+            process = subprocess.Popen([sys.executable, str(TRAIN_PY), *args], env={**os.environ, **slots[slot]},
+                                       stdout=log, stderr=subprocess.STDOUT if log else None)
+            running[slot] = process, run, log
+        process, run = _next_finished(running)
+        if process.returncode != 0:
+            failed.append(f"{run['dir']} (exit status {process.returncode})")
+        else:
+            print(f"compare: finished {run['dir']}", flush=True)
+        if failed:
+            todo.clear()
+    if failed:
+        raise UserError(f"compare: run {', '.join(failed)} failed; the others are kept. Fix the cause, then "
+                        f"python train.py compare --resume {folder}")
+
+
+def _next_finished(running: dict) -> tuple[subprocess.Popen, dict]:
+    """Wait until one of the running processes ends; take it out of `running`."""
+    while True:
+        for slot, (process, run, log) in list(running.items()):
+            if process.poll() is not None:
+                del running[slot]
+                if log:
+                    log.close()
+                return process, run
+        time.sleep(0.2)
+
+
+def summarize(folder: Path, steps: dict) -> list[dict]:
+    """summary.csv, summary.md, curves.png, gradients.png and the HParams records, from the finished runs."""
+    from . import evaluation
+
+    headline = evaluation.HEADLINE
+    logged = all((folder / run["dir"] / "gradients.csv").exists() for run in steps["runs"])
+    if logged:  # run.log_gradients was on (the GAN has neither the setting nor gradients.py)
+        from . import gradients
+    groups: dict[str, list[dict]] = {}
+    for run in steps["runs"]:
+        run_dir = folder / run["dir"]
+        label = ", ".join(f"{key}={shown(value)}" for key, value in run["setting"].items()) or "seeds"
+        metrics = json.loads((run_dir / "metrics.json").read_text(encoding="utf-8"))
+        groups.setdefault(label, []).append({"run": run, "metrics": metrics,
+                                             "history": plots.read_history(run_dir / "history.csv"),
+                                             "gradients": gradients.read(run_dir / "gradients.csv") if logged else []})
+    rows = []
+    for label, runs in groups.items():
+        scores = [entry["metrics"]["test"][headline] for entry in runs]
+        rows.append({"setting": label, **{key: shown(value) for key, value in runs[0]["run"]["setting"].items()},
+                     "seeds": len(runs), f"test_{headline}_mean": statistics.fmean(scores),
+                     f"test_{headline}_std": statistics.stdev(scores) if len(scores) > 1 else 0.0,
+                     "epochs": statistics.fmean(entry["metrics"]["epochs_completed"] for entry in runs),
+                     "wall_time_seconds": statistics.fmean(entry["metrics"]["wall_time_seconds"] for entry in runs),
+                     "parameters": runs[0]["metrics"].get("parameters")})
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    storage.write_text(folder / "summary.csv", buffer.getvalue())
+    storage.write_text(folder / "summary.md", markdown(rows, headline))
+    plot_curves(groups, folder / "curves.png", headline)
+    if logged:
+        plot_gradients(groups, folder / "gradients.png")
+    write_hparams(folder, groups, headline)
+    return rows
+
+
+def markdown(rows: list[dict], headline: str) -> str:
+    lines = [f"| setting | seeds | test {headline} (mean ± std) | epochs | wall time (s) | parameters |",
+             "|---|---|---|---|---|---|"]
+    for row in rows:
+        lines.append(f"| {row['setting']} | {row['seeds']} | {row[f'test_{headline}_mean']:.4f} ± "
+                     f"{row[f'test_{headline}_std']:.4f} | {row['epochs']:g} | {row['wall_time_seconds']:.1f} | "
+                     f"{row['parameters'] or 0:,} |")
+    return "\n".join(lines) + "\n"
+
+
+def plot_curves(groups: dict[str, list[dict]], path: Path, headline: str) -> None:
+    """Loss and the headline metric per epoch, training solid and validation dashed; the band spans the seeds."""
+    names = next(iter(groups.values()))[0]["history"].keys()
+    panels = [name for name in ("loss", headline) if name in names] or \
+        [name for name in names if name not in ("epoch", "epoch_seconds") and not name.startswith("val_")][:3]
+    figure, axes = plots.plt.subplots(1, len(panels), figsize=(5.5 * len(panels), 4), squeeze=False)
+    colours = plots.plt.cm.tab10.colors
+    for axis, name in zip(axes[0], panels, strict=True):
+        for (label, runs), colour in zip(groups.items(), itertools.cycle(colours)):
+            for column, style in ((name, "-"), (f"val_{name}", "--")):
+                curves = [entry["history"][column] for entry in runs if column in entry["history"]]
+                if not curves:
+                    continue
+                epochs = range(1, max(map(len, curves)) + 1)
+                at = [[curve[i] for curve in curves if i < len(curve)] for i in range(len(epochs))]
+                axis.plot(epochs, [statistics.fmean(values) for values in at], style, color=colour,
+                          label=label if style == "-" else None)
+                if len(curves) > 1:
+                    axis.fill_between(epochs, [min(v) for v in at], [max(v) for v in at], color=colour, alpha=0.15)
+        axis.set(title=f"{name} (solid: training, dashed: validation)", xlabel="epoch")
+        axis.xaxis.get_major_locator().set_params(integer=True)
+        axis.grid(alpha=0.3)
+    axes[0][0].legend(fontsize="small")
+    figure.tight_layout()
+    plots.save_figure(figure, path)
+
+
+def plot_gradients(groups: dict[str, list[dict]], path: Path) -> None:
+    """Each setting's gradient size per layer after its last epoch (the mean over seeds), log scale."""
+    figure, axis = plots.plt.subplots(figsize=(7, 4))
+    for label, runs in groups.items():
+        last = [entry["gradients"][-1] for entry in runs]
+        layers = [key for key in last[0] if key != "epoch"]
+        axis.plot(layers, [statistics.fmean(row[layer] for row in last) for layer in layers], marker="o", label=label)
+    axis.set(yscale="log", ylabel="gradient root mean square", title="gradient size per layer after the last epoch")
+    axis.tick_params(axis="x", rotation=30)
+    axis.grid(alpha=0.3)
+    axis.legend(fontsize="small")
+    figure.tight_layout()
+    plots.save_figure(figure, path)
+
+
+def write_hparams(folder: Path, groups: dict[str, list[dict]], headline: str) -> None:
+    """One HParams record per run, in the run's TensorBoard folder, with its test score."""
+    import tensorflow as tf
+    from tensorboard.plugins.hparams import api as hp
+
+    for runs in groups.values():
+        for entry in runs:
+            run = entry["run"]
+            values = {key: value if isinstance(value, (bool, int, float, str)) else shown(value)
+                      for key, value in run["setting"].items()}
+            with tf.summary.create_file_writer(str(folder / run["dir"] / "logs")).as_default():
+                hp.hparams({**values, "seed": run["seed"]}, trial_id=run["dir"])
+                tf.summary.scalar(f"test_{headline}", entry["metrics"]["test"][headline], step=0)
