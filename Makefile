@@ -22,7 +22,7 @@ demo: $(BIN)/.installed
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest -n 2 --dist worksteal --durations=40 tests
 
-## benchmark: throughput and accuracy of the generated projects (writes benchmarks/RESULTS.md; PART=images|others|growth|recurrent|generative)
+## benchmark: throughput and accuracy of the generated projects (writes benchmarks/RESULTS.md; PART=images|others|growth|recurrent|generative|exercises)
 benchmark: $(BIN)/.installed
 	$(BIN)/python benchmarks/run.py --part $(or $(PART),all)
 

@@ -1,6 +1,7 @@
 """Throughput and accuracy of generated projects, measured on this machine; writes benchmarks/RESULTS.md.
 
-    .venv/bin/python benchmarks/run.py [--part images|others|growth|recurrent|generative|all] [--rounds 3]
+    .venv/bin/python benchmarks/run.py [--part images|others|growth|recurrent|generative|exercises|all]
+                                       [--rounds 3]
 
 For each MNIST project: generate it with its defaults, then alternate, in fresh processes on a
 pseudo-terminal, (a) its own `python train.py` (tf.data pipeline, callbacks, checkpoints, backups,
@@ -12,7 +13,8 @@ the same way against plain Keras on their own loaders' batches (plain_keras.py s
 also against a large matrix product's speed; --part growth runs mnist_mlp and AlexNet at batch sizes
 32-512 and with 1 and 2 CPU replicas (growth.py). Accuracy is a full default training run on real
 data from ../shared/data, scored on its test split. The recurrent projects' accuracy and BLEU are
-measured by recurrent.py, the DBN's and the DCGAN's by generative.py.
+measured by recurrent.py, the DBN's and the DCGAN's by generative.py; --part exercises runs
+the mnist_mlp README's `compare` exercises (exercises.py).
 Each part rewrites only its own section of RESULTS.md.
 """
 
@@ -33,6 +35,7 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+import exercises  # noqa: E402
 import generative  # noqa: E402  (benchmarks/ is on sys.path when this file runs)
 import growth  # noqa: E402
 import recurrent  # noqa: E402
@@ -414,7 +417,8 @@ def write_section(part: str, lines: list[str]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--part", choices=("images", "others", "growth", "recurrent", "generative", "all"),
+    parser.add_argument("--part", choices=("images", "others", "growth", "recurrent", "generative", "exercises",
+                                           "all"),
                         default="all", help="which projects to run")
     parser.add_argument("--rounds", type=int, default=3, help="alternations of project path and bare fit")
     parser.add_argument("--epochs", type=int, default=12, help="epochs per throughput measurement")
@@ -446,6 +450,8 @@ def main() -> None:
             lines = ["## Beyond a plain fit: DBN and DCGAN", "", measured_on(command), "",
                      *generative.dbn(generate, workdir), "", *generative.dcgan(generate, workdir)]
             write_section("generative", lines)
+        if args.part in ("exercises", "all"):
+            write_section("exercises", [*exercises.mnist_mlp(generate, workdir, MNIST_5K), measured_on(command)])
     print(RESULTS.read_text())
 
 

@@ -76,7 +76,10 @@ def test_a_comparison_killed_mid_run_resumes_without_training_a_finished_run_aga
     run_dirs = check_finished(folder, 2, "accuracy")
     assert history_epochs(run_dirs[1]) == [0, 1, 2, 3]
     sigmoid, relu = (list(csv.DictReader((run_dir / "gradients.csv").open())) for run_dir in run_dirs)
-    assert float(sigmoid[-1]["dense_1"]) < 0.01 * float(sigmoid[-1]["dense_6"]), "sigmoid's first layer learns slowest"
+    assert [int(row["epoch"]) for row in sigmoid] == [0, 1, 2, 3, 4], "before training, then after each epoch"
+    assert float(sigmoid[0]["dense_1"]) < 0.01 * float(sigmoid[0]["dense_6"]), "sigmoid's first layer learns slowest"
+    assert float(relu[0]["dense_1"]) > 0.1 * float(relu[0]["dense_6"])
+    assert [int(row["epoch"]) for row in relu] == [0, 1, 2, 3, 4], "the killed run's rows, each once"
 
     # The same comparison two runs at a time gives the same runs.
     side_by_side = run([*command[:-1], "run.runs_dir=parallel", "--parallel", "2"], cwd=project)

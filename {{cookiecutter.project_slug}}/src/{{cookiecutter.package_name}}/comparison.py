@@ -16,8 +16,6 @@ comparison: finished runs are kept, an interrupted one resumes, the rest start.
 
 from __future__ import annotations
 
-import csv
-import io
 import itertools
 import json
 import os
@@ -175,7 +173,12 @@ def run_all(folder: Path, steps: dict, slots: list[dict]) -> None:
             process = subprocess.Popen([sys.executable, str(TRAIN_PY), *args], env={**os.environ, **slots[slot]},
                                        stdout=log, stderr=subprocess.STDOUT if log else None)
             running[slot] = process, run, log
-        process, run = _next_finished(running)
+        try:
+            process, run = _next_finished(running)
+        except KeyboardInterrupt:  # Ctrl-C reaches the runs too; each keeps its last backup
+            for other, _, _ in running.values():
+                other.wait()
+            raise UserError(f"compare: interrupted; continue with python train.py compare --resume {folder}") from None
         if process.returncode != 0:
             failed.append(f"{run['dir']} (exit status {process.returncode})")
         else:
@@ -224,11 +227,7 @@ def summarize(folder: Path, steps: dict) -> list[dict]:
                      "epochs": statistics.fmean(entry["metrics"]["epochs_completed"] for entry in runs),
                      "wall_time_seconds": statistics.fmean(entry["metrics"]["wall_time_seconds"] for entry in runs),
                      "parameters": runs[0]["metrics"].get("parameters")})
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
-    writer.writeheader()
-    writer.writerows(rows)
-    storage.write_text(folder / "summary.csv", buffer.getvalue())
+    storage.write_csv(folder / "summary.csv", rows)
     storage.write_text(folder / "summary.md", markdown(rows, headline))
     plot_curves(groups, folder / "curves.png", headline)
     if logged:
@@ -275,13 +274,16 @@ def plot_curves(groups: dict[str, list[dict]], path: Path, headline: str) -> Non
 
 
 def plot_gradients(groups: dict[str, list[dict]], path: Path) -> None:
-    """Each setting's gradient size per layer after its last epoch (the mean over seeds), log scale."""
-    figure, axis = plots.plt.subplots(figsize=(7, 4))
-    for label, runs in groups.items():
-        last = [entry["gradients"][-1] for entry in runs]
-        layers = [key for key in last[0] if key != "epoch"]
-        axis.plot(layers, [statistics.fmean(row[layer] for row in last) for layer in layers], marker="o", label=label)
-    axis.set(yscale="log", ylabel="gradient root mean square", title="gradient size per layer after the last epoch")
+    """Each setting's gradient size per layer before training and after its last epoch (means over seeds)."""
+    figure, axis = plots.plt.subplots(figsize=(7.5, 4.2))
+    for (label, runs), colour in zip(groups.items(), itertools.cycle(plots.plt.cm.tab10.colors)):
+        for row_index, style in ((0, "-"), (-1, "--")):
+            rows = [entry["gradients"][row_index] for entry in runs]
+            layers = [key for key in rows[0] if key != "epoch"]
+            axis.plot(layers, [statistics.fmean(row[layer] for row in rows) for layer in layers], style, marker="o",
+                      color=colour, label=label if style == "-" else None)
+    axis.set(yscale="log", ylabel="gradient root mean square",
+             title="gradient size per layer: before training (solid), after the last epoch (dashed)")
     axis.tick_params(axis="x", rotation=30)
     axis.grid(alpha=0.3)
     axis.legend(fontsize="small")

@@ -11,6 +11,8 @@ cleanup runs, as in a power cut). Without it, crash points do nothing.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import signal
@@ -51,3 +53,12 @@ def write_text(path: str | Path, text: str) -> None:
 
 def write_json(path: str | Path, value) -> None:
     write_text(path, json.dumps(value, indent=2) + "\n")
+
+
+def write_csv(path: str | Path, rows: list[dict]) -> None:
+    """Rows with the same keys as a CSV file with a header, as csv.DictReader reads them back."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    write_text(path, buffer.getvalue())

@@ -446,7 +446,7 @@ def train_and_save(cfg: dict, run_dir: Path, output_dir: Path, strategy, dataset
     # Restored (or new): only now does anything in the run directory change.
     if is_chief:
         keep_history(run_dir / "history.csv", done)
-        keep_history(run_dir / "gradients.csv", done)  # run.log_gradients
+        keep_history(run_dir / "gradients.csv", done + 1)  # run.log_gradients: its row 0 is before training
         storage.write_atomically(run_dir / "config.yaml", partial(config_module.dump, cfg))
     past = plots.read_history(run_dir / "history.csv")
     monitor = monitored(datasets)

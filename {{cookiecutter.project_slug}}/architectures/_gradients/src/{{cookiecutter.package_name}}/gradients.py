@@ -1,17 +1,18 @@
 """How large each layer's gradient is, epoch by epoch: what the notes mean by a vanishing gradient.
 
-With `run.log_gradients: true` a run measures, after every epoch, the gradient of the training loss
-on one fixed batch (the first validation batch) with respect to each layer's weights, and writes
-its root mean square per layer to gradients.csv; the run's end draws gradients.png. The root mean
+With `run.log_gradients: true` a run measures, before training and after every epoch, the gradient
+of the training loss on one fixed batch (the first validation batch) with respect to each layer's
+weights, and writes its root mean square per layer to gradients.csv (row `epoch` N: after N epochs);
+the run's end draws gradients.png. The root mean
 square (the norm over the square root of the weight count) lets a wide and a narrow layer compare.
-In a deep sigmoid net the first layers' numbers are orders of magnitude below the last's: each
+In a deep sigmoid net the first layers' numbers start orders of magnitude below the last's: each
 sigmoid passes back at most a quarter of the gradient it receives. With ReLU they stay close.
+(Training narrows the gap: an adaptive optimizer such as Adam scales each weight's step anyway.)
 """
 
 from __future__ import annotations
 
 import csv
-import io
 from pathlib import Path
 
 import keras
@@ -19,7 +20,7 @@ import numpy as np
 import tensorflow as tf
 
 from .plots import plt, save_figure
-from .storage import write_text
+from .storage import write_csv
 
 
 def weighted_layers(model: keras.Model) -> list[keras.layers.Layer]:
@@ -51,22 +52,26 @@ def gradient_sizes(model: keras.Model, inputs, targets) -> dict[str, float]:
 
 
 class GradientLog(keras.callbacks.Callback):
-    """After each epoch, one row of gradients.csv (rewritten in one rename, so a kill leaves a whole file)."""
+    """Rows of gradients.csv: before training, then after each epoch (the file is rewritten in one rename, so a
+    kill leaves a whole file; a resumed run keeps the rows its backup holds)."""
 
     def __init__(self, batch, path: Path):
         super().__init__()
         self.inputs, self.targets = batch
         self.path = path
 
+    def on_train_begin(self, logs=None):
+        if not read(self.path):
+            self._add_row(0)
+
     def on_epoch_end(self, epoch, logs=None):
+        self._add_row(epoch + 1)
+
+    def _add_row(self, epochs_done: int) -> None:
         sizes = gradient_sizes(self.model, self.inputs, self.targets)
         rows = read(self.path)
-        rows.append({"epoch": epoch, **sizes})
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-        write_text(self.path, buffer.getvalue())
+        rows.append({"epoch": epochs_done, **sizes})
+        write_csv(self.path, rows)
 
 
 def read(path: Path) -> list[dict]:
@@ -84,7 +89,8 @@ def plot(rows: list[dict], path: Path, title: str = "") -> None:
     figure, axis = plt.subplots(figsize=(max(5, 1.1 * len(layers)), 3.8))
     colours = plt.cm.viridis(np.linspace(0.9, 0.1, len(rows)))
     for row, colour in zip(rows, colours, strict=True):
-        axis.plot(layers, [row[layer] for layer in layers], marker="o", color=colour, label=f"epoch {row['epoch'] + 1}")
+        label = f"after epoch {row['epoch']}" if row["epoch"] else "before training"
+        axis.plot(layers, [row[layer] for layer in layers], marker="o", color=colour, label=label)
     axis.set(yscale="log", ylabel="gradient root mean square", title=title or "gradient size per layer")
     axis.tick_params(axis="x", rotation=30)
     axis.grid(alpha=0.3)

@@ -42,7 +42,7 @@ def layer_plan(cfg: dict) -> list[LayerRow]:
     c1 = conv_output_size(padded, KERNEL)
     rows.append(LayerRow("C1 conv 5x5", (c1, c1, C1_MAPS), conv_params(1, C1_MAPS, KERNEL), size_rule(padded, KERNEL)))
     s2 = conv_output_size(c1, POOL, POOL)
-    rows.append(LayerRow("S2 subsampling" if classic else "S2 max-pool", (s2, s2, C1_MAPS),
+    rows.append(LayerRow("S2 subsampling" if classic else f"S2 {model['pooling']}-pool", (s2, s2, C1_MAPS),
                          2 * C1_MAPS if classic else 0, size_rule(c1, POOL, POOL)))
     c3 = conv_output_size(s2, KERNEL)
     if classic:
@@ -53,7 +53,7 @@ def layer_plan(cfg: dict) -> list[LayerRow]:
         c3_params, c3_name = conv_params(C1_MAPS, C3_MAPS, KERNEL), "C3 conv 5x5"
     rows.append(LayerRow(c3_name, (c3, c3, C3_MAPS), c3_params, size_rule(s2, KERNEL)))
     s4 = conv_output_size(c3, POOL, POOL)
-    rows.append(LayerRow("S4 subsampling" if classic else "S4 max-pool", (s4, s4, C3_MAPS),
+    rows.append(LayerRow("S4 subsampling" if classic else f"S4 {model['pooling']}-pool", (s4, s4, C3_MAPS),
                          2 * C3_MAPS if classic else 0, size_rule(c3, POOL, POOL)))
     c5 = conv_output_size(s4, KERNEL)
     rows.append(LayerRow("C5 conv 5x5", (c5, c5, C5_UNITS), conv_params(C3_MAPS, C5_UNITS, KERNEL),

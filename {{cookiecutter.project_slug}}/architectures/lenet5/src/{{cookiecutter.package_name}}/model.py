@@ -61,9 +61,11 @@ def _modern(x, settings: dict):
     # He's initialization keeps the signal's size through ReLUs, which zero about half their inputs.
     init = "he_uniform"
     x = keras.layers.Conv2D(C1_MAPS, KERNEL, activation="relu", kernel_initializer=init, name="C1")(x)
-    x = keras.layers.MaxPooling2D(POOL, name="S2")(x)
+    # Max-pooling keeps each window's strongest response; average pooling (the notes' other kind) blurs it.
+    pool = keras.layers.MaxPooling2D if settings["pooling"] == "max" else keras.layers.AveragePooling2D
+    x = pool(POOL, name="S2")(x)
     x = keras.layers.Conv2D(C3_MAPS, KERNEL, activation="relu", kernel_initializer=init, name="C3")(x)
-    x = keras.layers.MaxPooling2D(POOL, name="S4")(x)
+    x = pool(POOL, name="S4")(x)
     x = keras.layers.Conv2D(C5_UNITS, KERNEL, activation="relu", kernel_initializer=init, name="C5")(x)
     return _head(x, settings, "relu", init)
 

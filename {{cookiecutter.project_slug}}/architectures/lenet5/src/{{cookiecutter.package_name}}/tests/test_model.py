@@ -60,6 +60,9 @@ def test_modern_variant_is_relu_max_pooling_and_full_c3():
     assert isinstance(model.get_layer("S2"), keras.layers.MaxPooling2D)
     assert model.get_layer("C3").count_params() == 5 * 5 * 6 * 16 + 16 == 2_416
     assert model.get_layer("C1").activation.__name__ == "relu"
+    average = build_model(load("model.variant=modern", "model.pooling=average"))
+    assert isinstance(average.get_layer("S4"), keras.layers.AveragePooling2D)
+    assert average.count_params() == model.count_params(), "pooling has no weights"
 
 
 def test_connections_match_the_paper():
