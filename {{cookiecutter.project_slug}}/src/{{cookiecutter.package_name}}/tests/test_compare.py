@@ -59,4 +59,10 @@ def test_the_summary_says_what_each_runs_metrics_say(tmp_path):
     assert len(rows) == 2 and "| training.optimizer=adam | 2 | 0.8500 ± 0.0707 | 2 | 3.0 | 1,234 |" in \
         (folder / "summary.md").read_text()
     assert (folder / "curves.png").stat().st_size > 0 and not (folder / "gradients.png").exists()
-    assert len(list(folder.rglob("events.out.tfevents.*"))) == 4, "one HParams record per run"
+    records = sorted(folder.rglob("events.out.tfevents.*"))
+    assert len(records) == 4, "one HParams record per run"
+    import tensorflow as tf
+
+    events = tf.compat.v1.train.summary_iterator(str(records[0]))
+    tags = {value.tag for event in events for value in event.summary.value}
+    assert {"_hparams_/session_start_info", headline} <= tags, tags

@@ -13,8 +13,10 @@ import pytest
 
 from .. import data_sources, evaluation, plots, schema, training
 from .conftest import (
+    CONFIG_PATH,
     PROGRESS,
     PROJECT_ROOT,
+    QUICK,
     REPEATABLE,
     STEADY_OPTIMIZER,
     STRATEGY_OVERRIDES,
@@ -27,19 +29,17 @@ ARTIFACTS = {"config.yaml", "model.keras", "history.csv", "metrics.json", "train
              "checkpoints", *evaluation.ARTIFACTS}
 
 
-def test_run_writes_every_artifact(quick_config, tmp_path):
-    cfg = quick_config()
-    run_dir = training.new_run_dir(cfg)
-    metrics = training.train(cfg, run_dir, verbose=0)
-
+def test_run_writes_every_artifact(finished_run):
+    """The shared finished run (conftest.py), trained by the command line as a learner trains."""
+    run_dir = finished_run
     assert ARTIFACTS <= {path.name for path in run_dir.iterdir()}
     assert not (run_dir / "backup").exists(), "the backup is removed once the run is finished"
     assert not (run_dir / training.UNFINISHED).exists() and not list(run_dir.rglob(".*.partial*"))
     assert (run_dir / "checkpoints" / "best.keras").is_file()
     assert list((run_dir / "logs").rglob("events.out.tfevents.*")), "TensorBoard wrote no event file"
-    assert schema.load(run_dir / "config.yaml") == cfg, "the resolved config is saved with the run"
+    resolved = schema.load(CONFIG_PATH, [*QUICK, *REPEATABLE, f"run.runs_dir={run_dir.parent}"])
+    assert schema.load(run_dir / "config.yaml") == resolved, "the resolved config is saved with the run"
     saved = json.loads((run_dir / "metrics.json").read_text())
-    assert saved == json.loads(json.dumps(metrics))
     assert saved["epochs_completed"] == 2
     assert saved["data"]["source"] == "synthetic" and saved["data"]["fallback_reason"] is None
     assert saved["test"]["examples"] > 0 and np.isfinite(saved["test"][evaluation.HEADLINE])
