@@ -1,4 +1,4 @@
-"""The mnist_mlp exercises of the generated README, run as a learner runs them, on mnist-5k.
+"""The mnist_mlp and lenet5 exercises of the generated READMEs, run as a learner runs them, on mnist-5k.
 
 Each is the README's `python train.py compare ...` command with the real digits of ../shared/data
 as its data; its summary table and pictures are copied next to RESULTS.md.
@@ -14,27 +14,42 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-# name: (what the notes say, the compare arguments). The same commands as the generated README's exercises.
+# architecture: {name: (what the notes say, the compare arguments)}: the generated READMEs' exercises.
 EXERCISES = {
-    "activations": ("sigmoid, tanh, softsign, ReLU and leaky ReLU in the default 784-512-512-10 net",
-                    ["model.activation=sigmoid,tanh,softsign,relu,leaky_relu", "--seeds", "2",
-                     "run.log_gradients=true"]),
-    "deep-sigmoid": ("why sigmoid's gradient vanishes in a deep net: six hidden layers of 128, sigmoid against ReLU",
-                     ["model.activation=sigmoid,relu", "model.hidden_units=[128,128,128,128,128,128]",
-                      "run.log_gradients=true"]),
-    "optimizers": ("plain SGD, momentum, Adagrad, RMSprop and Adam at the default learning rate 0.001",
-                   ["training.optimizer=sgd,momentum,adagrad,rmsprop,adam", "--seeds", "2"]),
+    "mnist_mlp": {
+        "activations": ("sigmoid, tanh, softsign, ReLU and leaky ReLU in the default 784-512-512-10 net",
+                        ["model.activation=sigmoid,tanh,softsign,relu,leaky_relu", "--seeds", "2",
+                         "run.log_gradients=true"]),
+        "deep-sigmoid": ("why sigmoid's gradient vanishes in a deep net: six hidden layers of 128, sigmoid against "
+                         "ReLU", ["model.activation=sigmoid,relu", "model.hidden_units=[128,128,128,128,128,128]",
+                                  "run.log_gradients=true"]),
+        "optimizers": ("plain SGD, momentum, Adagrad, RMSprop and Adam at the default learning rate 0.001",
+                       ["training.optimizer=sgd,momentum,adagrad,rmsprop,adam", "--seeds", "2"]),
+    },
+    "lenet5": {
+        "variants": ("LeNet-5 as in 1998 against today's (ReLU, pooling, all of S2 into C3)",
+                     ["model.variant=classic,modern", "--seeds", "2", "run.log_gradients=true"]),
+        "pooling": ("max against average pooling in the modern LeNet-5",
+                    ["model.variant=modern", "model.pooling=max,average", "--seeds", "2"]),
+    },
 }
 
 
-def mnist_mlp(generate, workdir: Path, mnist_5k: Path) -> list[str]:
-    project, _ = generate("mnist_mlp", workdir)
-    lines = ["## Comparisons the course notes ask for (mnist_mlp exercises)", "",
+def section(generate, workdir: Path, mnist_5k: Path) -> list[str]:
+    lines = ["## Comparisons the course notes ask for (the mnist_mlp and lenet5 exercises)", "",
              "Each is one `python train.py compare ...` command of the generated README, on mnist-5k (4,500 "
              "training, 500 validation and 5,000 test digits: `data.source=npz data.npz_path=.../mnist-5k.npz`), "
              "with the default config otherwise (30 epochs at most, early stopping after 10 without a better "
              "validation loss). The test accuracy is the mean ± standard deviation over the seeds.", ""]
-    for name, (about, arguments) in EXERCISES.items():
+    for architecture, exercises in EXERCISES.items():
+        lines += [f"### {architecture}", "", *run_exercises(generate, workdir, mnist_5k, architecture, exercises)]
+    return lines
+
+
+def run_exercises(generate, workdir: Path, mnist_5k: Path, architecture: str, exercises: dict) -> list[str]:
+    project, _ = generate(architecture, workdir)
+    lines = []
+    for name, (about, arguments) in exercises.items():
         runs = project / "runs"
         shutil.rmtree(runs, ignore_errors=True)
         started = time.perf_counter()
@@ -45,9 +60,9 @@ def mnist_mlp(generate, workdir: Path, mnist_5k: Path) -> list[str]:
         pictures = []
         for picture in ("curves.png", "gradients.png"):
             if (folder / picture).exists():
-                shutil.copy(folder / picture, HERE / f"compare_{name}_{picture}")
-                pictures.append(f"[{picture}](compare_{name}_{picture})")
-        lines += [f"### {about}", "", f"`python train.py compare {' '.join(arguments)}` ({minutes:.0f} min); "
+                shutil.copy(folder / picture, HERE / f"compare_{architecture}_{name}_{picture}")
+                pictures.append(f"[{picture}](compare_{architecture}_{name}_{picture})")
+        lines += [f"#### {about}", "", f"`python train.py compare {' '.join(arguments)}` ({minutes:.0f} min); "
                   f"pictures: {', '.join(pictures)}", "", (folder / "summary.md").read_text().strip(), "",
                   *gradient_ratios(folder)]
     return lines

@@ -14,7 +14,7 @@ also against a large matrix product's speed; --part growth runs mnist_mlp and Al
 32-512 and with 1 and 2 CPU replicas (growth.py). Accuracy is a full default training run on real
 data from ../shared/data, scored on its test split. The recurrent projects' accuracy and BLEU are
 measured by recurrent.py, the DBN's and the DCGAN's by generative.py; --part exercises runs
-the mnist_mlp README's `compare` exercises (exercises.py).
+the mnist_mlp and lenet5 READMEs' `compare` exercises (exercises.py).
 Each part rewrites only its own section of RESULTS.md.
 """
 
@@ -451,7 +451,7 @@ def main() -> None:
                      *generative.dbn(generate, workdir), "", *generative.dcgan(generate, workdir)]
             write_section("generative", lines)
         if args.part in ("exercises", "all"):
-            write_section("exercises", [*exercises.mnist_mlp(generate, workdir, MNIST_5K), measured_on(command)])
+            write_section("exercises", [*exercises.section(generate, workdir, MNIST_5K), measured_on(command)])
     print(RESULTS.read_text())
 
 
