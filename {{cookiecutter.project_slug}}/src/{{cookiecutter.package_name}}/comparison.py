@@ -35,8 +35,10 @@ from .config import ConfigError, UserError
 
 PLAN = "comparison.json"
 TRAIN_PY = Path(__file__).resolve().parents[2] / "train.py"
-# Keys a comparison sets itself: the seeds (from --seeds), and the one folder it makes in run.runs_dir.
-NOT_COMPARED = {"seed": "give --seeds N instead", "run.runs_dir": "give it one value: the comparison makes one folder"}
+# Keys that take one value in a comparison: the first seed (--seeds N adds the N - 1 after it), and where it
+# makes its one folder.
+NOT_COMPARED = {"seed": "give one, the first, and --seeds N", "run.runs_dir": "give it one value: the comparison makes "
+                "one folder"}
 
 
 def parse_values(text: str) -> tuple[str, list]:
@@ -73,7 +75,7 @@ def plan(config_path: Path, texts: list[str], seeds: int) -> tuple[dict, dict]:
         except ConfigError as error:
             problems += error.problems
             continue
-        if key in NOT_COMPARED and (key == "seed" or len(values) > 1):
+        if key in NOT_COMPARED and len(values) > 1:
             problems.append(f"compare {text!r}: {key} cannot be compared here; {NOT_COMPARED[key]}")
         elif key in grid:
             problems.append(f"compare {text!r}: {key} is given twice; list all its values once")

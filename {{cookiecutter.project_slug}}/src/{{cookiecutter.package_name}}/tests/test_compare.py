@@ -25,7 +25,7 @@ def test_every_bad_value_is_refused_at_once_before_anything_runs(capsys, tmp_pat
     err = refused(capsys, tmp_path, "compare", "training.optimizer=adam,bogus", "training.epochs=0", "seed=1,2",
                   "traning.epochs=1,2", "training.batch_size=[1,2")
     assert "training.optimizer: got 'bogus'" in err and "training.epochs: got 0" in err
-    assert "compare 'seed=1,2': seed cannot be compared here; give --seeds N instead" in err
+    assert "compare 'seed=1,2': seed cannot be compared here; give one, the first, and --seeds N" in err
     assert "traning.epochs: unknown key" in err and "compare 'training.batch_size=[1,2': cannot read" in err
 
 
@@ -36,10 +36,11 @@ def test_a_comparison_needs_something_to_compare(capsys, tmp_path):
 
 
 def test_the_summary_says_what_each_runs_metrics_say(tmp_path):
-    folder, steps = comparison.start(CONFIG_PATH, ["training.optimizer=sgd,adam", f"run.runs_dir={tmp_path}"], 2)
+    folder, steps = comparison.start(CONFIG_PATH, ["training.optimizer=sgd,adam", "seed=7", f"run.runs_dir={tmp_path}"],
+                                     2)
     assert folder.parent == tmp_path and folder.name.endswith("-compare-optimizer")
-    assert [run["dir"][:3] + str(run["seed"] - steps["runs"][0]["seed"]) for run in steps["runs"]] == \
-        ["01-0", "02-1", "03-0", "04-1"]
+    assert [run["dir"] for run in steps["runs"]] == ["01-optimizer=sgd_seed=7", "02-optimizer=sgd_seed=8",
+                                                     "03-optimizer=adam_seed=7", "04-optimizer=adam_seed=8"]
     scores = [0.5, 0.7, 0.8, 0.9]
     for run, score in zip(steps["runs"], scores, strict=True):
         run_dir = folder / run["dir"]
