@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DIR := build
 
-.PHONY: demo test benchmark reference clean
+.PHONY: demo test test-cluster benchmark reference clean
 
 $(BIN)/.installed: requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,11 @@ demo: $(BIN)/.installed
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest -n 2 --dist worksteal --durations=40 tests
 
-## benchmark: throughput and accuracy of the generated projects (writes benchmarks/RESULTS.md; PART=images|others|growth|recurrent|generative|exercises)
+## test-cluster: the slow tests of several workers (Ray's launch, the Slurm script, the GAN on two workers)
+test-cluster: $(BIN)/.installed
+	$(BIN)/python -m pytest -n 2 --dist worksteal --durations=10 -m cluster tests
+
+## benchmark: throughput and accuracy of the generated projects (writes benchmarks/RESULTS.md; PART=images|others|growth|recurrent|generative|exercises|cluster)
 benchmark: $(BIN)/.installed
 	$(BIN)/python benchmarks/run.py --part $(or $(PART),all)
 

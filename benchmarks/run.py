@@ -35,8 +35,9 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+import cluster  # noqa: E402  (benchmarks/ is on sys.path when this file runs)
 import exercises  # noqa: E402
-import generative  # noqa: E402  (benchmarks/ is on sys.path when this file runs)
+import generative  # noqa: E402
 import growth  # noqa: E402
 import recurrent  # noqa: E402
 from cookiecutter.main import cookiecutter  # noqa: E402
@@ -418,7 +419,7 @@ def write_section(part: str, lines: list[str]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--part", choices=("images", "others", "growth", "recurrent", "generative", "exercises",
-                                           "all"),
+                                           "cluster", "all"),
                         default="all", help="which projects to run")
     parser.add_argument("--rounds", type=int, default=3, help="alternations of project path and bare fit")
     parser.add_argument("--epochs", type=int, default=12, help="epochs per throughput measurement")
@@ -452,6 +453,9 @@ def main() -> None:
             write_section("generative", lines)
         if args.part in ("exercises", "all"):
             write_section("exercises", [*exercises.section(generate, workdir, MNIST_5K), measured_on(command)])
+        if args.part in ("cluster", "all"):
+            write_section("cluster", [*cluster.section(generate, workdir, MNIST_5K, args.rounds, run_in_terminal,
+                                                       epoch_ends, per_epoch_throughput), "", measured_on(command)])
     print(RESULTS.read_text())
 
 

@@ -16,10 +16,10 @@ import yaml
 from . import reference
 from .conftest import ARCHITECTURES, BIN, TEMPLATE
 
-COMMON_FILES = {"README.md", "pyproject.toml", "config.yaml", "train.py"}
-PACKAGE_FILES = {"__init__.py", "cli.py", "comparison.py", "config.py", "data_sources.py", "evaluation.py", "plots.py",
-                 "prediction.py",
-                 "progress.py", "shapes.py", "storage.py",
+COMMON_FILES = {"README.md", "pyproject.toml", "config.yaml", "train.py", "cluster/train.sbatch",
+                "cluster/tfjob.yaml"}
+PACKAGE_FILES = {"__init__.py", "cli.py", "cluster.py", "comparison.py", "config.py", "data_sources.py",
+                 "evaluation.py", "plots.py", "prediction.py", "progress.py", "shapes.py", "storage.py",
                  "training.py", "schema.py", "architecture.py", "data.py", "model.py", "tests/__init__.py",
                  "tests/conftest.py", "tests/quick.py", "tests/test_cli.py", "tests/test_config.py",
                  "tests/test_training.py", "tests/test_model.py", "tests/test_data.py", "tests/test_predict.py",

@@ -9,6 +9,8 @@
     python train.py explain [key=value ...]      the layer table: shapes, parameters and why
     python train.py compare KEY=V1,V2 [...]      one run per setting (and seed), then a summary and
                                                  curves side by side (comparison.py)
+    python train.py launch --workers N [...]     train on N Ray workers, here or on a Ray cluster
+                                                 (cluster.py; pip install -e '.[cluster]')
 
 A mistake in a setting, a file or a flag ends the command with one line per problem on stderr
 and exit status 2; nothing written earlier is touched.
@@ -25,7 +27,7 @@ from pathlib import Path
 from . import prediction, schema
 from .config import ConfigError, UserError, flatten
 
-COMMANDS = ("train", "evaluate", prediction.COMMAND, "explain", "compare")
+COMMANDS = ("train", "evaluate", prediction.COMMAND, "explain", "compare", "launch")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,6 +61,15 @@ def build_parser() -> argparse.ArgumentParser:
                          "machine)")
     compare.add_argument("--config", default="config.yaml")
     compare.add_argument("--resume", metavar="DIR", type=Path, help="finish this interrupted comparison")
+
+    launch = commands.add_parser("launch", help="train on several Ray workers (pip install -e '.[cluster]')")
+    launch.add_argument("overrides", nargs="*", metavar="key=value", help="config values to change for this run")
+    launch.add_argument("--workers", type=_at_least_one, required=True, help="worker processes (one replica each)")
+    launch.add_argument("--address", help="a running Ray cluster to join (host:port, or auto); default: start one "
+                        "on this machine for the run")
+    launch.add_argument("--use-gpu", action="store_true", help="give each worker one GPU")
+    launch.add_argument("--config", default="config.yaml", help="config file (default: config.yaml)")
+    launch.add_argument("--resume", metavar="RUN_DIR", type=Path, help="continue this interrupted launched run")
     return parser
 
 
@@ -82,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         commands = {"train": _train, "evaluate": _evaluate, prediction.COMMAND: _use, "explain": _explain,
-                    "compare": _compare}
+                    "compare": _compare, "launch": _launch}
         return commands[args.command](args)
     except UserError as error:
         for line in str(error).splitlines():
@@ -94,7 +105,8 @@ def main(argv: list[str] | None = None) -> int:
 RESUMABLE = {"training.epochs"}
 
 
-def _train(args) -> int:
+def _run_setup(args) -> tuple[dict, Path | None]:
+    """The checked config of a run and its directory: the one to resume, the one asked for, or None (a new one)."""
     if args.resume:
         run_dir = args.resume
         cfg = schema.load(_run_config(run_dir), args.overrides)
@@ -104,22 +116,50 @@ def _train(args) -> int:
             raise UserError(f"--resume {run_dir}: cannot change {', '.join(changed)}; a resumed run continues as it "
                             f"was trained (only training.epochs may change, to train further): start a new run instead")
     else:
-        cfg, run_dir = schema.load(Path(args.config), args.overrides), args.run_dir
+        cfg, run_dir = schema.load(Path(args.config), args.overrides), getattr(args, "run_dir", None)
         if run_dir is not None and run_dir.exists() and not run_dir.is_dir():
             raise UserError(f"--run-dir {run_dir}: is a file; expected a folder for the run (new, or unfinished)")
         runs = Path(cfg["run"]["runs_dir"])
         if run_dir is None and runs.exists() and not runs.is_dir():
             raise UserError(f"run.runs_dir={str(runs)!r}: is a file; expected a folder to make run directories in")
+    if run_dir is not None:
+        from .training import check_unfinished
+
+        check_unfinished(run_dir)
+    return cfg, run_dir
+
+
+def _train(args) -> int:
+    cfg, run_dir = _run_setup(args)
     from . import training
 
-    if run_dir is not None:
-        training.check_unfinished(run_dir)
-    metrics = training.train(cfg, run_dir)
-    if metrics:
+    _print_summary(training.train(cfg, run_dir))
+    return 0
+
+
+def _print_summary(metrics: dict) -> None:
+    if metrics:  # a multi-worker run's chief has them; the other workers print nothing
         from .evaluation import summary
 
         print(f"{summary(metrics['test'])} on {metrics['data']['source']} data   "
               f"(all metrics: metrics.json in the run directory above)")
+
+
+def _launch(args) -> int:
+    asked = [word.partition("=")[2] for word in args.overrides if word.startswith("distribute.strategy=")]
+    if any(strategy not in ("auto", "multi_worker") for strategy in asked):
+        raise UserError(f"distribute.strategy={asked[-1]!r}: launch trains on several workers, which is "
+                        f"multi_worker; leave the key out, or give auto or multi_worker")
+    cfg, run_dir = _run_setup(args)
+    cfg["distribute"]["strategy"] = "multi_worker"
+    from . import cluster
+
+    try:
+        run_dir = cluster.launch(cfg, run_dir, args.workers, args.address, args.use_gpu)
+    except cluster.LaunchFailed as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    _print_summary(json.loads((run_dir / "metrics.json").read_text(encoding="utf-8")))
     return 0
 
 

@@ -25,6 +25,7 @@ import tensorflow as tf
 from . import config as config_module
 from . import data, evaluation, plots, storage
 from . import model as model_module
+from .cluster import slurm_resolver
 from .config import UserError
 from .data_sources import training_epoch
 from .progress import EpochProgress
@@ -61,14 +62,17 @@ def make_strategy(cfg: dict) -> tf.distribute.Strategy:
     """none: one device. mirrored: a copy of the model per local device, gradients averaged each step.
     multi_worker: the same across machines listed in TF_CONFIG. auto: the most that is available."""
     name = cfg["distribute"]["strategy"]
-    if name == "auto" and os.environ.get("TF_CONFIG"):
+    # TF_CONFIG first: Ray sets it for its workers, also on a Ray cluster that Slurm started.
+    resolver = None if os.environ.get("TF_CONFIG") else slurm_resolver()
+    if name == "auto" and (os.environ.get("TF_CONFIG") or resolver):
         name = "multi_worker"
     if name == "multi_worker":
         # Must come before anything else starts TensorFlow's runtime (even listing logical devices).
-        if not os.environ.get("TF_CONFIG"):
-            raise RunError("distribute.strategy=multi_worker: the TF_CONFIG environment variable is not set; it must "
-                           "list the workers and this process's index (see README)")
-        return tf.distribute.MultiWorkerMirroredStrategy()
+        if not os.environ.get("TF_CONFIG") and resolver is None:
+            raise RunError("distribute.strategy=multi_worker: no workers to join: start them with python train.py "
+                           "launch --workers N (Ray), with srun in a Slurm job (cluster/train.sbatch), or give each "
+                           "process a TF_CONFIG environment variable (see README)")
+        return tf.distribute.MultiWorkerMirroredStrategy(cluster_resolver=resolver)
     gpus = tf.config.list_logical_devices("GPU")
     cpus = tf.config.list_logical_devices("CPU")
     if name == "auto":
@@ -171,9 +175,9 @@ class RunBackup(keras.callbacks.BackupAndRestore):
 
     SLOW_BACKUP = 20
 
-    def __init__(self, folder: Path, interval: float, best: BestCheckpoint | None = None):
+    def __init__(self, folder: Path, interval: float, best: BestCheckpoint | None = None, writes: bool = True):
         super().__init__(str(folder), delete_checkpoint=False)
-        self.folder = folder
+        self.folder, self.writes = folder, writes
         self.record = folder / "training_metadata.json"
         self.interval = interval
         self.best = best
@@ -211,6 +215,8 @@ class RunBackup(keras.callbacks.BackupAndRestore):
                        f"start a new run")
 
     def _save_model(self):
+        if not self.writes:
+            return
         started = time.monotonic()
         if self.best:
             self.best.write()
@@ -335,7 +341,7 @@ class CrashPoints(keras.callbacks.Callback):
         storage.crash_point(f"{self.phase}epoch-{epoch}-logged")
 
 
-def make_callbacks(cfg: dict, run_dir: Path, output_dir: Path, monitor: str, is_chief: bool,
+def make_callbacks(cfg: dict, run_dir: Path, monitor: str, is_chief: bool,
                    past: dict[str, list[float]], backup: RunBackup) -> list[keras.callbacks.Callback]:
     """Keras's own callbacks do the bookkeeping, in an order that matters: the timer first (so the CSV sees
     its column); the best checkpoint and the CSV row before the backup, so that an epoch the backup holds
@@ -412,16 +418,18 @@ def train(cfg: dict, run_dir: Path | None = None, verbose: bool = True) -> dict:
         run_dir = new_run_dir(cfg)
     if is_chief:
         print(f"run directory: {run_dir}", flush=True)
-    output_dir = run_dir if is_chief else run_dir / f"worker-{strategy.cluster_resolver.task_id}"
-    output_dir.mkdir(parents=True, exist_ok=True)
-    if not (output_dir / "model.keras").exists():  # written in one rename: there means trained and saved
-        train_and_save(cfg, run_dir, output_dir, strategy, datasets, is_chief, verbose)
+    # Only the chief writes; the other workers of a multi-worker run go by its files (the run directory is on
+    # storage they share), so that all of them restore the same backup and train the same epochs.
+    if is_chief:
+        run_dir.mkdir(parents=True, exist_ok=True)
+    if not (run_dir / "model.keras").exists():  # written in one rename: there means trained and saved
+        train_and_save(cfg, run_dir, strategy, datasets, is_chief, verbose)
     if not is_chief:
         return {}
     return finish(cfg, run_dir, datasets)
 
 
-def train_and_save(cfg: dict, run_dir: Path, output_dir: Path, strategy, datasets, is_chief: bool,
+def train_and_save(cfg: dict, run_dir: Path, strategy, datasets, is_chief: bool,
                    verbose: bool) -> None:
     """Build the network, restore its backup if there is one, train the epochs still to do, and save model.keras."""
     replicas = strategy.num_replicas_in_sync
@@ -437,8 +445,10 @@ def train_and_save(cfg: dict, run_dir: Path, output_dir: Path, strategy, dataset
             jit_compile=jit_compile,
             steps_per_execution=steps_per_execution(cfg, replicas),
         )
-    backup = RunBackup(output_dir / "backup", cfg["run"]["backup_interval_seconds"])
-    done = backup.restore(model)
+    # Every worker restores the chief's backup; only the chief writes it.
+    backup = RunBackup(run_dir / "backup", cfg["run"]["backup_interval_seconds"], writes=is_chief)
+    with strategy.scope():  # restoring builds the optimizer's variables: under the strategy, like the model's
+        done = backup.restore(model)
     epochs = cfg["training"]["epochs"]
     if epochs < done:
         raise RunError(f"training.epochs: got {epochs}; this run has already trained {done} epochs, so give at "
@@ -481,13 +491,13 @@ def train_and_save(cfg: dict, run_dir: Path, output_dir: Path, strategy, dataset
             record_unfinished(run_dir, report)
         storage.crash_point("after-pretraining")
 
-    callbacks = make_callbacks(cfg, run_dir, output_dir, monitor, is_chief, past, backup)
+    callbacks = make_callbacks(cfg, run_dir, monitor, is_chief, past, backup)
     # model.py may add per-epoch callbacks (the GAN's image grids and quality measures). They run right after the
     # timer and the seeds, so the CSV log, the best checkpoint and early stopping see what they add to the logs.
     run_callbacks = getattr(model_module, "run_callbacks", None)
     if run_callbacks:
-        extra, report = run_callbacks(cfg, datasets, output_dir, partial(_fit_for_history, fit, cfg["seed"]),
-                                      strategy)
+        extra, report = run_callbacks(cfg, datasets, run_dir, partial(_fit_for_history, fit, cfg["seed"]), strategy,
+                                      is_chief)
         callbacks[2:2] = extra
         if is_chief:
             record_unfinished(run_dir, report)
@@ -500,21 +510,25 @@ def train_and_save(cfg: dict, run_dir: Path, output_dir: Path, strategy, dataset
 
     fit(model, epochs, callbacks)
     storage.crash_point("after-fit")
-    if is_chief:
-        record_unfinished(run_dir, {
-            "strategy": {"name": type(strategy).__name__, "replicas": replicas,
-                         "global_batch_size": cfg["training"]["batch_size"] * replicas},
-            "jit_compile": bool(model.jit_compile),  # what Keras used: it turns XLA off for layers that cannot compile
-            "steps_per_execution": steps_per_execution(cfg, replicas),
-            "dtype_policy": model.dtype_policy.name,
-            "parameters": model.count_params(),
-        })
-    # Every worker saves (saving reads variables that all of them share); only the chief's copy counts.
+    if not is_chief:
+        return
+    described = {"name": type(strategy).__name__, "replicas": replicas,
+                 "global_batch_size": cfg["training"]["batch_size"] * replicas}
+    if multi_worker:  # how the workers found each other: TF_CONFIG (set by hand, by Ray, by Kubeflow) or Slurm
+        described.update(workers=len(strategy.cluster_resolver.cluster_spec().as_dict()["worker"]),
+                         cluster_resolver=type(strategy.cluster_resolver).__name__)
+    record_unfinished(run_dir, {
+        "strategy": described,
+        "jit_compile": bool(model.jit_compile),  # what Keras used: it turns XLA off for layers that cannot compile
+        "steps_per_execution": steps_per_execution(cfg, replicas),
+        "dtype_policy": model.dtype_policy.name,
+        "parameters": model.count_params(),
+    })
     # model.py may wrap the trained network for saving: the text projects put the word lookup in front,
     # so the saved model reads raw strings while training ran on word ids made by the input pipeline.
     export = getattr(model_module, "saved_model", None)
     network = export(model, cfg, **datasets.adapted) if export else model
-    storage.write_atomically(output_dir / "model.keras", network.save)
+    storage.write_atomically(run_dir / "model.keras", network.save)
     storage.crash_point("after-model")
 
 
@@ -606,12 +620,12 @@ def fit_multi_worker(model, strategy, datasets, callbacks, epochs, steps_per_epo
     fixed number of steps.
     """
     if steps_per_epoch is None:
-        batches = int(datasets.train.cardinality())
-        if batches < 1:
+        # The pipeline's batches are global batches: each step splits one between the workers (each reads its
+        # share), so an epoch is as many steps as there are batches, on every worker.
+        steps_per_epoch = int(datasets.train.cardinality())
+        if steps_per_epoch < 1:
             raise RunError("distribute.strategy=multi_worker needs training.steps_per_epoch when the training "
                            "set's size is unknown")
-        workers = sum(len(tasks) for tasks in strategy.cluster_resolver.cluster_spec().as_dict().values())
-        steps_per_epoch = max(1, batches // workers)
     callback_list = keras.callbacks.CallbackList(callbacks, add_history=True, model=model, verbose=0, epochs=epochs,
                                                  steps=steps_per_epoch)
     train_batches = iter(strategy.experimental_distribute_dataset(datasets.train.repeat()))

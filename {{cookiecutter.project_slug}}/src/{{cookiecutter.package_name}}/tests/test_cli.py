@@ -103,11 +103,19 @@ def test_bad_flag_exits_non_zero(tmp_path):
     assert result.returncode == 2 and "unrecognized arguments: --no-such-flag" in result.stderr
 
 
-def test_multi_worker_without_tf_config_is_refused(quick_config, monkeypatch):
+def test_multi_worker_with_no_workers_to_join_is_refused(quick_config, monkeypatch):
     monkeypatch.delenv("TF_CONFIG", raising=False)
+    monkeypatch.delenv("SLURM_STEP_NUM_TASKS", raising=False)
     cfg = quick_config("distribute.strategy=multi_worker")
-    with pytest.raises(training.RunError, match="TF_CONFIG environment variable is not set"):
+    with pytest.raises(training.RunError, match="no workers to join: start them with python train.py launch"):
         training.make_strategy(cfg)
+
+
+def test_launch_refuses_a_strategy_of_one_process(capsys, tmp_path):
+    err = refused(capsys, tmp_path, "launch", "--workers", "2", "--config", str(CONFIG_PATH), *QUICK,
+                  "distribute.strategy=none")
+    assert err == ("error: distribute.strategy='none': launch trains on several workers, which is multi_worker; "
+                   "leave the key out, or give auto or multi_worker")
 
 
 def test_a_run_folder_that_is_a_file_is_refused(capsys, tmp_path):

@@ -11,7 +11,7 @@ import sys
 import numpy as np
 import pytest
 
-from .. import data_sources, evaluation, plots, schema, training
+from .. import cluster, data_sources, evaluation, plots, schema, training
 from .conftest import (
     CONFIG_PATH,
     PROGRESS,
@@ -202,6 +202,20 @@ def test_multi_worker_two_processes(tmp_path):
     losses = plots.read_history(run_dir / "history.csv")[STRATEGY_PROGRESS]
     assert len(losses) == 3 and losses[-1] < losses[0]
     assert np.isfinite(metrics["test"][evaluation.HEADLINE])
+
+
+def test_a_slurm_job_step_of_two_tasks_is_a_cluster_of_two_workers(monkeypatch):
+    """What srun sets for the second of two tasks on nodes n01 and n02 (cluster/train.sbatch): TensorFlow's
+    SlurmClusterResolver makes the cluster from it, on ports of the job's own."""
+    monkeypatch.delenv("TF_CONFIG", raising=False)
+    for name, value in {"SLURM_JOB_ID": "123", "SLURM_PROCID": "1", "SLURM_STEP_NUM_TASKS": "2",
+                        "SLURM_STEP_NODELIST": "n[01-02]", "SLURM_STEP_TASKS_PER_NODE": "1(x2)"}.items():
+        monkeypatch.setenv(name, value)
+    resolver = cluster.slurm_resolver()
+    assert resolver.cluster_spec().as_dict() == {"worker": ["n01:20123", "n02:20123"]}
+    assert resolver.get_task_info() == ("worker", 1)
+    monkeypatch.setenv("SLURM_STEP_NUM_TASKS", "1")  # one task (python train.py inside an allocation): no cluster
+    assert cluster.slurm_resolver() is None
 
 
 def _free_port() -> int:

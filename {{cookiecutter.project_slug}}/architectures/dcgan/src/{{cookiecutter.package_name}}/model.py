@@ -98,9 +98,17 @@ class DCGAN(keras.Model):
         batch = ops.shape(real)[0]
         # Losses are means over this replica's batch; the optimizers sum the replicas' gradients.
         replicas = tf.distribute.get_strategy().num_replicas_in_sync
+        replica = tf.distribute.get_replica_context().replica_id_in_sync_group
         cross_entropy = keras.losses.BinaryCrossentropy(from_logits=True)
 
-        noise = keras.random.normal((batch, self.latent_dim), seed=self.seed_generator)
+        def own_noise():
+            # The generator's state is shared: every replica would draw the same noise from it, and the step would
+            # learn from batch_size noise vectors however many replicas there are. So each replica takes its own
+            # part of one draw for all of them (with one replica, the same draw as ever).
+            noise = keras.random.normal((batch * replicas, self.latent_dim), seed=self.seed_generator)
+            return noise[replica * batch:(replica + 1) * batch]
+
+        noise = own_noise()
         with tf.GradientTape() as tape:
             fake = self.generator(noise, training=True)
             real_logits = self.discriminator(real, training=True)
@@ -112,7 +120,7 @@ class DCGAN(keras.Model):
         weights = self.discriminator.trainable_weights
         self.d_optimizer.apply_gradients(zip(tape.gradient(scaled, weights), weights, strict=True))
 
-        noise = keras.random.normal((batch, self.latent_dim), seed=self.seed_generator)
+        noise = own_noise()
         with tf.GradientTape() as tape:
             fake_logits = self.discriminator(self.generator(noise, training=True), training=True)
             g_loss = cross_entropy(ops.ones_like(fake_logits), fake_logits)
@@ -144,9 +152,12 @@ def saved_model(model: DCGAN, cfg: dict) -> keras.Model:
     return model.generator
 
 
-def run_callbacks(cfg: dict, datasets, output_dir: Path, fit, strategy) -> tuple[list[keras.callbacks.Callback], dict]:
-    """Per epoch: a grid of images from a fixed noise batch, and the quality measures of quality.py."""
-    classifier, report = quality.classifier_for_run(cfg, datasets, output_dir, fit, strategy)
-    callbacks = [quality.QualityCallback(classifier, datasets, cfg),
-                 quality.ImageGridCallback(output_dir / "grids", cfg)]
+def run_callbacks(cfg: dict, datasets, run_dir: Path, fit, strategy,
+                  is_chief: bool) -> tuple[list[keras.callbacks.Callback], dict]:
+    """Per epoch: the quality measures of quality.py (on every worker: early stopping watches them), and a grid of
+    images from a fixed noise batch (the chief's)."""
+    classifier, report = quality.classifier_for_run(cfg, datasets, run_dir, fit, strategy, is_chief)
+    callbacks = [quality.QualityCallback(classifier, datasets, cfg)]
+    if is_chief:
+        callbacks.append(quality.ImageGridCallback(run_dir / "grids", cfg))
     return callbacks, {"quality_classifier": report}

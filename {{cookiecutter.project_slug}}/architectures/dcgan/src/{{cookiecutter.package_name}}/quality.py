@@ -41,13 +41,14 @@ def build_classifier(cfg: dict, num_classes: int) -> keras.Model:
     return keras.Model(image, probabilities, name="quality_classifier")
 
 
-def classifier_for_run(cfg: dict, datasets, output_dir: Path, fit, strategy) -> tuple[keras.Model, dict]:
+def classifier_for_run(cfg: dict, datasets, run_dir: Path, fit, strategy, is_chief: bool) -> tuple[keras.Model, dict]:
     """The classifier named by quality.classifier, the one this run saved earlier (a resumed run), or a new one.
 
-    fit(model, epochs) trains on the run's training images and labels. The classifier is saved in
-    the run directory, so `evaluate` scores with the same features.
+    fit(model, epochs) trains on the run's training images and labels. The chief saves the classifier in
+    the run directory, so `evaluate` scores with the same features; every worker of a multi-worker run
+    looks for it there, so that all of them train it, or none.
     """
-    path = output_dir / CLASSIFIER_FILE
+    path = run_dir / CLASSIFIER_FILE
     given = cfg["quality"]["classifier"]
     with strategy.scope():
         if given or path.exists():
@@ -63,7 +64,7 @@ def classifier_for_run(cfg: dict, datasets, output_dir: Path, fit, strategy) -> 
             origin = "trained in this run"
     if origin == "trained in this run":
         fit(classifier, cfg["quality"]["classifier_epochs"])
-    if not path.exists():
+    if is_chief and not path.exists():
         write_atomically(path, classifier.save)
     correct = total = 0
     for images, labels in datasets.test:
