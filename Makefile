@@ -20,7 +20,7 @@ demo: $(BIN)/.installed
 
 ## test: the template's tests (render every choice, hooks, generated projects' own tests)
 test: $(BIN)/.installed
-	$(BIN)/python -m pytest -n 2 --dist worksteal --durations=40 tests
+	$(BIN)/python -m pytest -n 2 --dist load --maxschedchunk 1 --durations=40 tests
 
 ## test-cluster: the slow tests of several workers (Ray's launch, the Slurm script, the GAN on two workers)
 test-cluster: $(BIN)/.installed

@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ARCHITECTURES, run
+from .conftest import ARCHITECTURES, TEMPLATE, run
 
+# The real data beside the template's checkout (its README says what is there), as CI has it.
+SHARED_DATA = TEMPLATE.parent / "shared" / "data"
 # The generated projects' fault-injection switch (src/<package>/storage.py).
 CRASH_ENV = "KERAS_CLASSICS_CRASH_AT"
 
@@ -29,7 +31,7 @@ WITH_CELLS = [(a, "lstm") for a in ARCHITECTURES] + [(a, "gru") for a in ARCHITE
 # the_default_cell checks it). With the second cell, the project's tests that build, train, save, evaluate and
 # predict with its network are run; the data, config, progress and strategy tests run the same code for both.
 SECOND_CELL_TESTS = ["-k", "test_model or test_cli or test_predict or test_run_writes_every_artifact or "
-                           "test_synthetic_digits_are_learnable or test_mixed_precision"]
+                           "test_the_synthetic_digits_are_learned or test_mixed_precision"]
 # A short run of train.py: synthetic data, 3 steps an epoch, a backup after every epoch, no XLA compile.
 SMOKE = ["data.source=synthetic", "data.synthetic_examples=256", "training.steps_per_epoch=3",
          "training.batch_size=32", "training.early_stopping_patience=0", "training.jit_compile=false",
@@ -45,10 +47,14 @@ def small_model(project: Path) -> list[str]:
 @pytest.mark.parametrize(("architecture", "rnn_cell"), WITH_CELLS)
 def test_generated_project_passes_its_own_tests(bake, architecture, rnn_cell):
     project = bake(architecture=architecture, rnn_cell=rnn_cell)
+    if SHARED_DATA.is_dir():  # the projects' tests on real data look for shared/data beside the project
+        (project.parent / "shared").symlink_to(SHARED_DATA.parent)
     selection = SECOND_CELL_TESTS if rnn_cell == "gru" else []
-    result = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *selection], cwd=project)
+    result = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs", *selection], cwd=project)
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
     assert " passed" in result.stdout
+    if SHARED_DATA.is_dir():
+        assert " skipped" not in result.stdout, result.stdout[-3000:]
 
 
 @pytest.mark.parametrize("architecture", RECURRENT)
@@ -71,7 +77,12 @@ def history_epochs(run_dir: Path) -> list[int]:
         return [int(row["epoch"]) for row in csv.DictReader(handle)]
 
 
-@pytest.mark.parametrize("architecture", ARCHITECTURES)
+# The projects whose runs are killed at every point in turn (test_a_run_killed_at_every_point_in_turn_...): the other
+# five are killed once each, in the middle of a run made with the default run directory.
+KILLED_AT_EVERY_POINT = ("mnist_mlp", "dbn")
+
+
+@pytest.mark.parametrize("architecture", [a for a in ARCHITECTURES if a not in KILLED_AT_EVERY_POINT])
 def test_train_py_killed_with_sigkill_resumes_at_the_next_epoch_and_writes_every_artifact(bake, architecture):
     """train.py end to end as a learner runs it, with a power cut in the middle: killed with SIGKILL (no chance to
     clean up) at the first step of the third epoch, then resumed."""
@@ -141,7 +152,7 @@ def comparable(run_dir: Path) -> tuple[list[dict], dict]:
     return rows, json.loads((run_dir / "metrics.json").read_text())["test"]
 
 
-@pytest.mark.parametrize("architecture", CRASH_POINTS)
+@pytest.mark.parametrize("architecture", KILLED_AT_EVERY_POINT)
 def test_a_run_killed_at_every_point_in_turn_resumes_to_the_run_never_interrupted(bake, architecture):
     """One run killed at each point in turn: each resume starts from what the kill before it left and is itself
     killed at the next point; the last one finishes. It must end exactly as the run that was never interrupted."""
@@ -158,10 +169,6 @@ def test_a_run_killed_at_every_point_in_turn_resumes_to_the_run_never_interrupte
         assert killed.returncode == -signal.SIGKILL, f"never reached {point}: {killed.stderr[-3000:]}"
         assert not (run_dir / "metrics.json").exists(), point
         command = [sys.executable, "train.py", "--resume", str(run_dir)]
-    evaluate = run([sys.executable, "train.py", "evaluate", str(run_dir)], cwd=project)
-    assert evaluate.returncode == 2
-    assert f"error: {run_dir}: this run has not finished (no metrics.json); finish it with python train.py " \
-           f"--resume {run_dir}" in evaluate.stderr
 
     resumed = run(command, cwd=project)
     assert resumed.returncode == 0, resumed.stderr[-4000:]

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
 
 import numpy as np
 import pytest
+import tensorflow as tf
 
-from .. import cluster, data_sources, evaluation, plots, schema, training
+from .. import cluster, data, data_sources, evaluation, plots, schema, training
 from .conftest import (
     CONFIG_PATH,
+    FINISHED,
     PROGRESS,
     PROJECT_ROOT,
-    QUICK,
-    REPEATABLE,
     STEADY_OPTIMIZER,
     STRATEGY_OVERRIDES,
     STRATEGY_PROGRESS,
@@ -25,6 +26,7 @@ from .conftest import (
 )
 from .quick import MODEL_OVERRIDES
 
+EPOCHS = schema.load(CONFIG_PATH, FINISHED)["training"]["epochs"]
 ARTIFACTS = {"config.yaml", "model.keras", "history.csv", "metrics.json", "training_curves.png", "logs",
              "checkpoints", *evaluation.ARTIFACTS}
 
@@ -37,43 +39,36 @@ def test_run_writes_every_artifact(finished_run):
     assert not (run_dir / training.UNFINISHED).exists() and not list(run_dir.rglob(".*.partial*"))
     assert (run_dir / "checkpoints" / "best.keras").is_file()
     assert list((run_dir / "logs").rglob("events.out.tfevents.*")), "TensorBoard wrote no event file"
-    resolved = schema.load(CONFIG_PATH, [*QUICK, *REPEATABLE, f"run.runs_dir={run_dir.parent}"])
+    resolved = schema.load(CONFIG_PATH, [*FINISHED, f"run.runs_dir={run_dir.parent}"])
     assert schema.load(run_dir / "config.yaml") == resolved, "the resolved config is saved with the run"
     saved = json.loads((run_dir / "metrics.json").read_text())
-    assert saved["epochs_completed"] == 2
+    assert saved["epochs_completed"] == EPOCHS
     assert saved["data"]["source"] == "synthetic" and saved["data"]["fallback_reason"] is None
     assert saved["test"]["examples"] > 0 and np.isfinite(saved["test"][evaluation.HEADLINE])
     history = (run_dir / "history.csv").read_text().splitlines()
-    assert history[0].split(",")[:1] == ["epoch"] and len(history) == 3
+    assert history[0].split(",")[:1] == ["epoch"] and len(history) == 1 + EPOCHS
 
 
-def test_synthetic_digits_are_learnable(quick_config):
-    cfg = quick_config("training.epochs=6")
-    run_dir = training.new_run_dir(cfg)
-    metrics = training.train(cfg, run_dir, verbose=0)
-    losses = plots.read_history(run_dir / "history.csv")[PROGRESS]
+def test_the_synthetic_digits_are_learned(finished_run):
+    losses = plots.read_history(finished_run / "history.csv")[PROGRESS]
     assert losses[-1] < 0.75 * losses[0], f"{PROGRESS} did not fall: {losses}"
     if PROGRESS == "loss":  # a project trained on labels: it also gets most validation examples right
+        metrics = json.loads((finished_run / "metrics.json").read_text())
         assert metrics["final_epoch"]["val_accuracy"] > 0.5
 
 
-def test_same_seed_same_run(quick_config, finished_run):
-    """The shared finished run, trained again from the same config: the same numbers to the last digit."""
-    cfg = quick_config(*REPEATABLE)
-    again = json.loads(json.dumps(training.train(cfg, training.new_run_dir(cfg), verbose=0)))
+def test_same_seed_same_run_shown_one_line_per_epoch(quick_config, finished_run, capsys):
+    """The shared finished run, trained again from the same config: the same numbers to the last digit; its
+    progress, written to a file here, is one line per epoch, never a redrawn bar."""
+    cfg = quick_config(*FINISHED)
+    again = json.loads(json.dumps(training.train(cfg, training.new_run_dir(cfg))))
     first = json.loads((finished_run / "metrics.json").read_text())
     scores = [(metrics["final_epoch"][PROGRESS], metrics["test"][evaluation.HEADLINE]) for metrics in (first, again)]
     assert scores[0] == scores[1]
-
-
-def test_seed_zero_trains_and_shows_one_line_per_epoch(quick_config, capsys):
-    cfg = quick_config("seed=0", "training.epochs=2", "training.steps_per_epoch=2")
-    metrics = training.train(cfg, training.new_run_dir(cfg))
-    assert metrics["epochs_completed"] == 2
     # The run's own fit prints last (the DBN's RBMs and the GAN's quality classifier train before it).
-    shown = [line for line in capsys.readouterr().out.splitlines() if line.startswith("epoch ")][-2:]
-    assert [line.split()[1] for line in shown] == ["1/2", "2/2"], shown  # written to a file: no redraws
-    assert all(f"{PROGRESS} " in line and "2/2 steps" in line for line in shown), shown
+    shown = [line for line in capsys.readouterr().out.splitlines() if line.startswith("epoch ")][-EPOCHS:]
+    assert [line.split()[1] for line in shown] == [f"{epoch}/{EPOCHS}" for epoch in range(1, EPOCHS + 1)], shown
+    assert all(f"{PROGRESS} " in line and re.search(r" (\d+)/\1 steps", line) for line in shown), shown
 
 
 def test_mixed_precision_trains_with_float16_maths_and_float32_weights(quick_config):
@@ -136,13 +131,16 @@ def test_the_best_checkpoint_holds_the_best_epoch_whenever_it_is_written(tmp_pat
 
 
 def test_auto_falls_back_to_synthetic_loudly(quick_config, tmp_path, monkeypatch, capsys):
-    """With no local copy and no network, `auto` trains on synthetic data, says so, and records it."""
+    """With no local copy and no network, `auto` gives synthetic data, says so, and records why: a run saves
+    `describe()` as metrics.json's `data` (test_run_writes_every_artifact reads it from a trained run)."""
     monkeypatch.setattr(socket, "create_connection", _refuse)
     cfg = quick_config("data.source=auto", f"data.data_dir={tmp_path / 'empty'}")
-    metrics = training.train(cfg, training.new_run_dir(cfg), verbose=0)
-    assert metrics["data"]["source"] == "synthetic"
-    assert "network is unreachable" in metrics["data"]["fallback_reason"]
+    datasets = data.load_datasets(cfg, cfg["training"]["batch_size"])
+    assert datasets.describe()["source"] == "synthetic"
+    assert "network is unreachable" in datasets.describe()["fallback_reason"]
     assert "SYNTHETIC data" in capsys.readouterr().err
+    first_batch = tf.nest.flatten(next(iter(datasets.train)))
+    assert first_batch[0].shape[0] == cfg["training"]["batch_size"], "full batches of synthetic examples to train on"
 
 
 def test_tfds_without_data_or_network_fails_fast_and_clearly(quick_config, tmp_path, monkeypatch):
