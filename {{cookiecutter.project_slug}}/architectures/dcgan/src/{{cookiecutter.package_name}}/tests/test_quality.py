@@ -9,6 +9,7 @@ import pytest
 
 from .. import training
 from ..quality import CLASSIFIER_FILE, class_shares, diversity, frechet_distance, to_pixels
+from .conftest import FINISHED
 
 
 def test_frechet_distance_of_diagonal_gaussians_has_the_closed_form():
@@ -51,7 +52,8 @@ def test_a_run_reuses_a_saved_classifier_and_says_so(quick_config, finished_run,
     first = json.loads((finished_run / "metrics.json").read_text())
     assert first["quality_classifier"]["source"] == "trained in this run"
     saved = finished_run / CLASSIFIER_FILE
-    reuse = quick_config("training.epochs=1", f"quality.classifier={saved}")
+    # The finished run's settings and seed, so the classifier is scored on the same synthetic test images.
+    reuse = quick_config(*FINISHED, "training.epochs=1", f"quality.classifier={saved}")
     second = training.new_run_dir(reuse)
     metrics = training.train(reuse, second, verbose=0)
     assert metrics["quality_classifier"]["source"] == f"reused {saved}"
