@@ -13,8 +13,8 @@ import pytest
 
 from .conftest import ARCHITECTURES, TEMPLATE, run
 
-# The real data beside the template's checkout (its README says what is there), as CI has it.
-SHARED_DATA = TEMPLATE.parent / "shared" / "data"
+# The real data beside the template's checkout (shared/data; its README says what is there), as CI has it.
+SHARED = TEMPLATE.parent / "shared"
 # The generated projects' fault-injection switch (src/<package>/storage.py).
 CRASH_ENV = "KERAS_CLASSICS_CRASH_AT"
 
@@ -47,13 +47,13 @@ def small_model(project: Path) -> list[str]:
 @pytest.mark.parametrize(("architecture", "rnn_cell"), WITH_CELLS)
 def test_generated_project_passes_its_own_tests(bake, architecture, rnn_cell):
     project = bake(architecture=architecture, rnn_cell=rnn_cell)
-    if SHARED_DATA.is_dir():  # the projects' tests on real data look for shared/data beside the project
-        (project.parent / "shared").symlink_to(SHARED_DATA.parent)
+    if SHARED.is_dir():  # the projects' tests on real data look for shared/data beside the project
+        (project.parent / "shared").symlink_to(SHARED)
     selection = SECOND_CELL_TESTS if rnn_cell == "gru" else []
     result = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs", *selection], cwd=project)
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
     assert " passed" in result.stdout
-    if SHARED_DATA.is_dir():
+    if SHARED.is_dir():
         assert " skipped" not in result.stdout, result.stdout[-3000:]
 
 

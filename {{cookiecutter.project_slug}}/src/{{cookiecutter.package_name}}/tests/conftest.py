@@ -32,7 +32,8 @@ QUICK = ["data.source=synthetic", "data.synthetic_examples=512", "training.epoch
 REPEATABLE = ["training.deterministic=true"]
 # The shared finished run: QUICK with deterministic ops, epochs enough to learn the synthetic data, and seed 0 (a
 # seed that reads as false, so code that tests `if seed:` would lose it).
-FINISHED = [*QUICK, *REPEATABLE, "training.epochs=6", "seed=0"]
+EPOCHS = 6
+FINISHED = [*QUICK, *REPEATABLE, f"training.epochs={EPOCHS}", "seed=0"]
 
 
 @pytest.fixture

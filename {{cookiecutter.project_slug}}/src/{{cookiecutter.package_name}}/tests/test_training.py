@@ -16,6 +16,7 @@ import tensorflow as tf
 from .. import cluster, data, data_sources, evaluation, plots, schema, training
 from .conftest import (
     CONFIG_PATH,
+    EPOCHS,
     FINISHED,
     PROGRESS,
     PROJECT_ROOT,
@@ -26,7 +27,6 @@ from .conftest import (
 )
 from .quick import MODEL_OVERRIDES
 
-EPOCHS = schema.load(CONFIG_PATH, FINISHED)["training"]["epochs"]
 ARTIFACTS = {"config.yaml", "model.keras", "history.csv", "metrics.json", "training_curves.png", "logs",
              "checkpoints", *evaluation.ARTIFACTS}
 
