@@ -233,7 +233,7 @@ def alexnet_accuracy(workdir: Path) -> dict:
 # The throughput runs of the five projects measured against plain Keras on their own loaders' batches: data and the
 # few settings that make a run short (the network and everything else stay the defaults), and the epochs per run.
 # DBN: one pre-training epoch per RBM, since only the fine-tuning epochs are timed; 12 of them, because its epochs
-# last about a second, and 6 gave only 4 timed epochs a run, too few to outweigh this machine's pauses.
+# last under a second, and 6 gave only 4 timed epochs a run, too few to outweigh this machine's pauses.
 LOADER_RUNS = {
     "alexnet": (["data.source=synthetic", "data.synthetic_examples=320", "data.validation_split=0.1",
                  "training.batch_size=32"], 5),
