@@ -31,7 +31,8 @@ def dbn(generate, workdir: Path) -> list[str]:
         for seed in DBN_SEEDS:
             overrides = [*REAL, f"model.pretrain={pretrain}", f"seed={seed}", f"run.runs_dir={workdir / 'runs'}"]
             cfg = modules["schema"].load(project / "config.yaml", overrides)
-            metrics = modules["training"].train(cfg, workdir / "runs" / f"dbn-{pretrain}-{seed}", verbose=0)
+            run_dir = workdir / "runs" / f"dbn-{pretrain}-{seed}"
+            metrics = modules["training"].train(modules["lesson"].LESSON, cfg, run_dir, verbose=0)
             accuracies[label].append(metrics["test"]["accuracy"])
             rbms = metrics["pretraining"] or {}
             errors = ", ".join(f"{name}: {table['reconstruction_error'][0]:.4f} -> "
@@ -61,7 +62,7 @@ def dcgan(generate, workdir: Path) -> list[str]:
     overrides = [*REAL, f"training.epochs={DCGAN_EPOCHS}", f"run.runs_dir={workdir / 'runs'}"]
     cfg = modules["schema"].load(project / "config.yaml", overrides)
     run_dir = workdir / "runs" / "dcgan"
-    metrics = modules["training"].train(cfg, run_dir, verbose=0)
+    metrics = modules["training"].train(modules["lesson"].LESSON, cfg, run_dir, verbose=0)
     history = modules["plots"].read_history(run_dir / "history.csv")
     sys.path.remove(str(project / "src"))
     shutil.copyfile(run_dir / "grids" / f"epoch_{len(history['frechet_distance']):03d}.png", GRID)

@@ -54,7 +54,7 @@ def growth(generate, workdir: Path, measure, mnist_5k: Path) -> list[str]:
                      lambda batch: [f"data.synthetic_examples={4 * batch}"], measure)
     return [
         *table("mnist_mlp", mnist, "mnist-5k (4,500 training digits), 8 epochs per point. With two CPU replicas "
-               "each step's batch is split in two on the same 2 cores; training.py then turns XLA and several "
+               "each step's batch is split in two on the same 2 cores; the runtime then turns XLA and several "
                "steps per call off (they fail across devices)."),
         "",
         *table("alexnet", alexnet, "Synthetic 227x227 images, four global batches per point (three trained on, one "

@@ -107,7 +107,8 @@ def main() -> None:
     args = parser.parse_intermixed_args()
     sys.path.insert(0, str(args.project / "src"))
     package = next(path.parent.name for path in (args.project / "src").glob("*/schema.py"))
-    modules = {name: importlib.import_module(f"{package}.{name}") for name in ("schema", "model", "data", "training")}
+    modules = {name.rpartition(".")[2]: importlib.import_module(f"{package}.{name}")
+               for name in ("schema", "model", "data", "runtime.devices")}
     cfg = modules["schema"].load(args.project / "config.yaml", args.overrides)
     keras.utils.set_random_seed(cfg["seed"])
     if args.npz:
@@ -115,7 +116,7 @@ def main() -> None:
     else:
         model, train, validation, num_train = from_loader(cfg, modules)
     network = modules["model"]
-    model.compile(optimizer=modules["training"].make_optimizer(cfg), loss=network.LOSS, metrics=network.METRICS,
+    model.compile(optimizer=modules["devices"].make_optimizer(cfg), loss=network.LOSS, metrics=network.METRICS,
                   jit_compile=bool(args.npz) or args.jit == "on", steps_per_execution=args.steps_per_execution)
     ends = EpochEnds()
     model.fit(train, validation_data=validation, epochs=args.epochs, verbose=1, callbacks=[ends])

@@ -44,9 +44,10 @@ def train_once(project: Path, package: str, variant: str, overrides: list[str]) 
     import tensorflow as tf
 
     sys.path.insert(0, str(project / "src"))
-    training = importlib.import_module(f"{package}.training")
+    training = importlib.import_module(f"{package}.runtime.training")
     schema = importlib.import_module(f"{package}.schema")
-    data_sources = importlib.import_module(f"{package}.data_sources")
+    lesson = importlib.import_module(f"{package}.lesson").LESSON
+    data_sources = importlib.import_module(f"{package}.runtime.data_sources")
     data = importlib.import_module(f"{package}.data")
     ends: list[float] = []
 
@@ -74,7 +75,7 @@ def train_once(project: Path, package: str, variant: str, overrides: list[str]) 
         data_sources.pipeline = data.pipeline = pipeline
     cfg = schema.load(project / "config.yaml", overrides)
     with tempfile.TemporaryDirectory() as folder:
-        metrics = training.train(cfg, Path(folder) / "run", verbose=variant != "no progress")
+        metrics = training.train(lesson, cfg, Path(folder) / "run", verbose=variant != "no progress")
     return per_epoch_throughput(ends, metrics["data"]["num_train"])
 
 

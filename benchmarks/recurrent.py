@@ -41,7 +41,7 @@ MULTI30K_EPOCHS = 10
 def _train(modules, project: Path, overrides: list[str], run_dir: Path) -> tuple[dict, float, list[float]]:
     cfg = modules["schema"].load(project / "config.yaml", overrides)
     started = time.perf_counter()
-    metrics = modules["training"].train(cfg, run_dir, verbose=0)
+    metrics = modules["training"].train(modules["lesson"].LESSON, cfg, run_dir, verbose=0)
     wall = time.perf_counter() - started
     epoch_seconds = modules["plots"].read_history(run_dir / "history.csv")["epoch_seconds"]
     return metrics, wall, epoch_seconds

@@ -57,8 +57,9 @@ def generate(architecture: str, workdir: Path):
                                 extra_context={"architecture": architecture, "project_name": f"bench {architecture}"}))
     sys.path.insert(0, str(project / "src"))
     package = f"bench_{architecture}"
-    return project, {name: importlib.import_module(f"{package}.{name}")
-                     for name in ("schema", "training", "model", "data", "plots", "architecture")}
+    modules = {name.rpartition(".")[2]: importlib.import_module(f"{package}.{name}")
+               for name in ("schema", "lesson", "runtime.training", "model", "data", "runtime.plots", "architecture")}
+    return project, modules
 
 
 def cpu_name() -> str:
@@ -187,7 +188,8 @@ def mnist_family(architecture: str, variant: list[str], rounds: int, epochs: int
 
     default = schema.load(project / "config.yaml", [*real, f"run.runs_dir={workdir / 'runs'}"])
     started = time.perf_counter()
-    metrics = modules["training"].train(default, workdir / "runs" / f"{label}-accuracy", verbose=0)
+    metrics = modules["training"].train(modules["lesson"].LESSON, default, workdir / "runs" / f"{label}-accuracy",
+                                        verbose=0)
     accuracy_wall = time.perf_counter() - started
     sys.path.remove(str(project / "src"))
     settings = (f"XLA used: project {timed_metrics['jit_compile']}, plain with the shift in the model "
@@ -221,7 +223,8 @@ def alexnet_accuracy(workdir: Path) -> dict:
             "model.num_classes=2", *ALEXNET_REAL, f"run.runs_dir={workdir / 'runs'}"]
     default = modules["schema"].load(project / "config.yaml", real)
     started = time.perf_counter()
-    metrics = modules["training"].train(default, workdir / "runs" / "alexnet-accuracy", verbose=0)
+    metrics = modules["training"].train(modules["lesson"].LESSON, default, workdir / "runs" / "alexnet-accuracy",
+                                        verbose=0)
     accuracy_wall = time.perf_counter() - started
     sys.path.remove(str(project / "src"))
     described = (f"images-hymenoptera ({metrics['data']['num_train']} train / 153 test), {' '.join(ALEXNET_REAL)}; "

@@ -56,7 +56,7 @@ def check_config(project: Path, package: str) -> None:
     """Validate config.yaml with the project's own schema (standard library + PyYAML only)."""
     sys.path.insert(0, str(project / "src"))
     schema = __import__(f"{package}.schema", fromlist=["load"])
-    config = sys.modules[f"{package}.config"]
+    config = sys.modules[f"{package}.runtime.config"]
     try:
         schema.load(project / "config.yaml")
     except config.ConfigError as error:

@@ -3,7 +3,7 @@
 The answers are read as data (JSON rendered by Jinja's `tojson`), never pasted into this source,
 so a name holding quotes or Python code stays text here. (cookiecutter has already rendered an
 answer given on the command line as a Jinja template; no hook can undo that: see README.md.)
-Numbers and choices are checked with the rules of the generated project's own `config.py`, then
+Numbers and choices are checked with the rules of the generated project's own `runtime/config.py`, then
 config.yaml as cookiecutter is about to write it is checked with the chosen architecture's
 `schema.py`, as train.py would check it. So a prompt answer and a config.yaml value are held to
 the same limits, and a refused answer changes no file, not even in a project regenerated over
@@ -167,7 +167,7 @@ def problems() -> list[str]:
     available = sorted(p.name for p in template_file("*project_slug*").glob("architectures/[!_]*") if p.is_dir())
     architecture = ANSWERS.get("architecture")
     package = load_package(architecture if architecture in available else None)
-    found, config_answers_fine = answer_problems(importlib.import_module(f"{package.__name__}.config"))
+    found, config_answers_fine = answer_problems(importlib.import_module(f"{package.__name__}.runtime.config"))
     if architecture not in available:
         found.append(f"architecture: got {architecture!r}; expected one of {', '.join(available)}")
     elif config_answers_fine:

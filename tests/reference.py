@@ -25,16 +25,20 @@ def render(architecture: str, output_dir: Path) -> Path:
                              extra_context={"architecture": architecture}))
 
 
-def python_outside_tests(project: Path) -> int:
-    """Lines of Python a learner reads to follow the project: everything but its tests."""
+def python_lines(project: Path, runtime: bool) -> int:
+    """Lines of Python outside the tests: the learner's (train.py and the package without its runtime/), or the
+    runtime's (src/<package>/runtime/, the same in every project)."""
     return sum(len(path.read_text(encoding="utf-8").splitlines()) for path in project.rglob("*.py")
-               if "tests" not in path.relative_to(project).parts)
+               if "tests" not in path.relative_to(project).parts
+               and ("runtime" in path.relative_to(project).parts) == runtime)
 
 
 def summary(project: Path) -> str:
     rows = [f"{len(path.read_text(encoding='utf-8').splitlines()):>5}  {path.relative_to(project).as_posix()}"
             for path in sorted(project.rglob("*")) if path.is_file()]
-    return "\n".join([*rows, f"{python_outside_tests(project):>5}  lines of Python outside the tests"]) + "\n"
+    learner, runtime = python_lines(project, runtime=False), python_lines(project, runtime=True)
+    return "\n".join([*rows, f"{learner:>5}  lines of Python for the learner, outside the tests and the runtime",
+                      f"{runtime:>5}  lines of Python in the runtime, outside its tests"]) + "\n"
 
 
 def main() -> None:

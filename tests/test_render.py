@@ -18,28 +18,32 @@ from .conftest import ARCHITECTURES, BIN, TEMPLATE
 
 COMMON_FILES = {"README.md", "pyproject.toml", "config.yaml", "train.py", "cluster/train.sbatch",
                 "cluster/tfjob.yaml"}
-PACKAGE_FILES = {"__init__.py", "cli.py", "cluster.py", "comparison.py", "config.py", "data_sources.py",
-                 "evaluation.py", "plots.py", "prediction.py", "progress.py", "shapes.py", "storage.py",
-                 "training.py", "schema.py", "architecture.py", "data.py", "model.py", "tests/__init__.py",
-                 "tests/conftest.py", "tests/quick.py", "tests/test_cli.py", "tests/test_config.py",
-                 "tests/test_training.py", "tests/test_model.py", "tests/test_data.py", "tests/test_predict.py",
-                 "tests/test_progress.py", "tests/test_compare.py"}
+# The runtime: the same files, byte for byte, in every project (test_the_runtime_is_the_same_in_every_project).
+RUNTIME_FILES = {f"runtime/{name}.py" for name in (
+    "__init__", "backup", "callbacks", "classify", "cli", "cluster", "comparison", "config", "confusion_matrix",
+    "data_sources", "devices", "errors", "fields", "gradients", "image_folders", "layer_cost", "lesson", "multi_worker",
+    "npy_images", "npz_files", "plots", "progress", "run_files", "shapes", "start", "storage", "text_files",
+    "training")}
+RUNTIME_FILES |= {"runtime/REFERENCE.md"}
+# The lesson: what every project has of its own, then what each architecture adds.
+PACKAGE_FILES = {"__init__.py", "lesson.py", "evaluation.py", "schema.py", "architecture.py", "data.py", "model.py",
+                 "tests/__init__.py", "tests/conftest.py", "tests/quick.py", "tests/test_cli.py",
+                 "tests/test_config.py", "tests/test_training.py", "tests/test_model.py", "tests/test_data.py",
+                 "tests/test_predict.py", "tests/test_progress.py", "tests/test_compare.py", "tests/test_lesson.py",
+                 *RUNTIME_FILES}
 # What each shared group (architectures/_<group>/, cookiecutter.json's _shared_folders) adds.
-MNIST_FILES = {"data_fields.py", "npz_files.py", "npy_images.py"}
-CLASSIFIER, CONVOLUTION, COST = {"confusion_matrix.py"}, {"conv_shapes.py"}, {"layer_cost.py"}
+MNIST_FILES = {"data_fields.py"}
+CONVOLUTION = {"conv_shapes.py"}
 SHIFT = {"random_shift.py", "tests/test_random_shift.py"}
-RECURRENT = {"recurrent.py", "tests/test_recurrent.py", "text_files.py"}
-GRADIENTS = {"gradients.py"}  # run.log_gradients: every project but the GAN
+RECURRENT = {"recurrent.py", "tests/test_recurrent.py"}
 EXTRA_PACKAGE_FILES: dict[str, set[str]] = {
-    "mnist_mlp": MNIST_FILES | CLASSIFIER | COST | SHIFT | GRADIENTS,
-    "lenet5": MNIST_FILES | CLASSIFIER | CONVOLUTION | SHIFT | GRADIENTS | {"layers.py"},
-    "alexnet": CLASSIFIER | CONVOLUTION | COST | GRADIENTS | {"image_folders.py", "npy_images.py", "layers.py",
-                                                  "tests/test_layers.py"},
-    "rnn_sentiment": RECURRENT | CLASSIFIER | GRADIENTS,
-    "seq2seq_translation": RECURRENT | GRADIENTS | {"tokens.py", "decoding.py"},
-    "dbn": MNIST_FILES | CLASSIFIER | COST | GRADIENTS | {"layers.py", "pretraining.py", "tests/test_layers.py",
-                                              "tests/test_pretraining.py"},
-    "dcgan": CONVOLUTION | {"image_folders.py", "npz_files.py", "quality.py", "tests/test_quality.py"},
+    "mnist_mlp": MNIST_FILES | SHIFT,
+    "lenet5": MNIST_FILES | CONVOLUTION | SHIFT | {"layers.py"},
+    "alexnet": CONVOLUTION | {"layers.py", "tests/test_layers.py"},
+    "rnn_sentiment": RECURRENT | {"prediction.py"},
+    "seq2seq_translation": RECURRENT | {"tokens.py", "decoding.py", "prediction.py"},
+    "dbn": MNIST_FILES | {"layers.py", "pretraining.py", "tests/test_layers.py", "tests/test_pretraining.py"},
+    "dcgan": CONVOLUTION | {"quality.py", "prediction.py", "tests/test_quality.py"},
 }
 
 OPTIONS = list(itertools.product(ARCHITECTURES, ["adam", "sgd", "momentum", "adagrad", "rmsprop"],
@@ -130,7 +134,7 @@ def test_slug_and_package_are_derived_and_overridable(bake):
     # A long name gives a folder name within its limit (64 characters), cut at a word.
     assert bake(project_name="Deep Belief " * 8 + "Nets").name == "deep_belief_" * 5 + "deep"
     project = bake(project_name="Anything", project_slug="my_project", package_name="my_package")
-    assert project.name == "my_project" and (project / "src" / "my_package" / "cli.py").is_file()
+    assert project.name == "my_project" and (project / "src" / "my_package" / "lesson.py").is_file()
 
 
 def test_image_answers_reach_the_dcgan_config(bake):
@@ -169,13 +173,33 @@ def test_the_reading_path_names_the_projects_own_files(bake, architecture):
     readme = (project / "README.md").read_text(encoding="utf-8")
     section = readme.split("### Reading one training run")[1].split("\n### ")[0]
     named = set(re.findall(r"`([a-z_]+\.py)`", section))
-    assert {"schema.py", "data.py", "model.py", "training.py"} <= named
+    assert {"lesson.py", "schema.py", "data.py", "model.py"} <= named
     assert {name for name in named if not (project / "src" / project.name / name).is_file()} == set()
+    assert section.index("`lesson.py`") < min(section.index(f"`{name}`") for name in named - {"lesson.py"}), \
+        "the reading path starts at the top-down file"
+
+
+def test_the_runtime_is_the_same_in_every_project(bake):
+    """Copied as it is (never rendered), byte for byte, whatever the architecture and the names."""
+    contents = set()
+    for architecture in ARCHITECTURES:
+        project = bake(architecture=architecture, project_name=f"Net {architecture}")
+        runtime = project / "src" / project.name / "runtime"
+        files = {path.relative_to(runtime).as_posix(): path.read_bytes() for path in runtime.rglob("*")
+                 if path.is_file()}
+        assert {f"runtime/{name}" for name in files} == RUNTIME_FILES
+        contents.add(tuple(sorted(files.items())))
+    assert len(contents) == 1
+    named = {path.name: sorted(set(re.findall(rf"\b({'|'.join(ARCHITECTURES)})\b", text)))
+             for path, text in ((path, path.read_text(encoding="utf-8")) for path in runtime.glob("*.py"))}
+    assert {name: found for name, found in named.items() if found} == {}, "the runtime names no architecture"
 
 
 def test_the_readme_table_gives_each_renderings_lines_of_python():
+    """Per architecture, the learner's lines and the runtime's, as tests/reference/ counts them."""
     readme = (TEMPLATE / "README.md").read_text(encoding="utf-8")
     for architecture in ARCHITECTURES:
-        lines = (reference.REFERENCE / f"{architecture}.txt").read_text(encoding="utf-8").splitlines()[-1]
-        assert f"| `{architecture}` |" in readme and f" | {int(lines.split()[0]):,} | working" in readme.split(
-            f"| `{architecture}` |")[1].splitlines()[0], architecture
+        learner, runtime = (int(line.split()[0]) for line in
+                            (reference.REFERENCE / f"{architecture}.txt").read_text(encoding="utf-8").splitlines()[-2:])
+        row = readme.split(f"| `{architecture}` |")[1].splitlines()[0]
+        assert f" | {learner:,} | {runtime:,} | working" in row, architecture

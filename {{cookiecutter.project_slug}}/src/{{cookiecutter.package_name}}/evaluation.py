@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .confusion_matrix import count_confusions, plot_confusion_matrix
-from .data_sources import Datasets
+from .runtime.confusion_matrix import count_confusions, plot_confusion_matrix
+from .runtime.data_sources import Datasets
 
 # The test metric a run is judged by, and what `evaluate` writes into the run directory besides metrics.json.
 HEADLINE = "accuracy"

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from .. import cli, schema
+from .. import schema
+from ..lesson import LESSON
+from ..runtime import cli
 from . import quick
 from .quick import MODEL_OVERRIDES
 
@@ -36,6 +38,11 @@ EPOCHS = 6
 FINISHED = [*QUICK, *REPEATABLE, f"training.epochs={EPOCHS}", "seed=0"]
 
 
+def main(argv: list[str]) -> int:
+    """`python train.py ARGV`, in this process."""
+    return cli.main(LESSON, argv)
+
+
 @pytest.fixture
 def quick_config(tmp_path):
     """Load config.yaml with QUICK and any extra `key=value` overrides; runs go under tmp_path."""
@@ -51,7 +58,7 @@ def finished_run(tmp_path_factory):
     """A FINISHED run trained through the command line, shared by every test that needs a finished run
     (test_same_seed_same_run_shown_one_line_per_epoch trains it again)."""
     runs = tmp_path_factory.mktemp("runs")
-    assert cli.main(["train", "--config", str(CONFIG_PATH), *FINISHED, f"run.runs_dir={runs}"]) == 0
+    assert main(["train", "--config", str(CONFIG_PATH), *FINISHED, f"run.runs_dir={runs}"]) == 0
     (run_dir,) = runs.iterdir()
     return run_dir
 
@@ -69,7 +76,7 @@ def refused(capsys, tmp_path: Path, *args: str) -> str:
     before = sorted(tmp_path.rglob("*"))
     capsys.readouterr()
     given_runs_dir = any(arg.startswith("run.runs_dir=") for arg in args)
-    assert cli.main([*args, *([] if given_runs_dir else [f"run.runs_dir={tmp_path / 'runs'}"])]) == 2
+    assert main([*args, *([] if given_runs_dir else [f"run.runs_dir={tmp_path / 'runs'}"])]) == 2
     err = capsys.readouterr().err
     assert err and all(line.startswith("error: ") for line in err.splitlines()), err
     assert sorted(tmp_path.rglob("*")) == before, "a refused command creates nothing"

@@ -7,14 +7,16 @@ import shutil
 
 import pytest
 
-from .. import architecture, cli, evaluation, prediction, training
+from .. import architecture, evaluation
+from ..lesson import LESSON
 from ..model import build_model
-from ..shapes import total_params
-from .conftest import CONFIG_PATH, QUICK, refused, run_project
+from ..runtime import devices, run_files
+from ..runtime.shapes import total_params
+from .conftest import CONFIG_PATH, QUICK, main, refused, run_project
 
 
 def test_explain_table_matches_the_built_model(capsys):
-    assert cli.main(["explain", "--config", str(CONFIG_PATH)]) == 0
+    assert main(["explain", "--config", str(CONFIG_PATH)]) == 0
     out = capsys.readouterr().out
     from .. import schema
 
@@ -28,7 +30,7 @@ def test_explain_table_matches_the_built_model(capsys):
 def test_evaluate_writes_metrics_and_its_pictures(finished_run, capsys):
     for name in evaluation.ARTIFACTS:
         (finished_run / name).unlink()
-    assert cli.main(["evaluate", str(finished_run)]) == 0
+    assert main(["evaluate", str(finished_run)]) == 0
     metrics = json.loads((finished_run / "metrics.json").read_text())
     for name in evaluation.ARTIFACTS:
         assert (finished_run / name).is_file()
@@ -39,9 +41,9 @@ def test_evaluate_writes_metrics_and_its_pictures(finished_run, capsys):
 
 def test_a_finished_run_is_never_overwritten(finished_run, capsys):
     before = (finished_run / "model.keras").read_bytes()
-    assert cli.main(["train", "--run-dir", str(finished_run), "--config", str(CONFIG_PATH), *QUICK]) == 2
+    assert main(["train", "--run-dir", str(finished_run), "--config", str(CONFIG_PATH), *QUICK]) == 2
     assert "this run already finished" in capsys.readouterr().err
-    assert cli.main(["train", "--resume", str(finished_run)]) == 2
+    assert main(["train", "--resume", str(finished_run)]) == 2
     assert (finished_run / "model.keras").read_bytes() == before
 
 
@@ -60,7 +62,7 @@ def _unfinished_copy(finished_run, tmp_path):
 def test_resume_only_continues_and_a_refusal_changes_nothing(finished_run, tmp_path, capsys):
     run_dir = _unfinished_copy(finished_run, tmp_path)
     before = _files(run_dir)
-    assert cli.main(["train", "--resume", str(run_dir), "seed=7", "training.batch_size=8"]) == 2
+    assert main(["train", "--resume", str(run_dir), "seed=7", "training.batch_size=8"]) == 2
     assert capsys.readouterr().err.strip() == (
         f"error: --resume {run_dir}: cannot change seed, training.batch_size; a resumed run continues as it was "
         f"trained (only training.epochs may change, to train further): start a new run instead")
@@ -69,25 +71,25 @@ def test_resume_only_continues_and_a_refusal_changes_nothing(finished_run, tmp_p
 
 def test_evaluate_and_predict_say_what_is_wrong_with_a_run(finished_run, tmp_path, capsys):
     run_dir = _unfinished_copy(finished_run, tmp_path)
-    inputs = [] if prediction.COMMAND == "sample" else ["anything"]  # a GAN's sample command needs no input
-    for command in (["evaluate", str(run_dir)], [prediction.COMMAND, str(run_dir), *inputs]):
-        assert cli.main(command) == 2
+    inputs = [] if LESSON.command.COMMAND == "sample" else ["anything"]  # a GAN's sample command needs no input
+    for command in (["evaluate", str(run_dir)], [LESSON.command.COMMAND, str(run_dir), *inputs]):
+        assert main(command) == 2
         assert (f"error: {run_dir}: this run has not finished (no metrics.json); finish it with python train.py "
                 f"--resume {run_dir}") in capsys.readouterr().err
     (run_dir / "metrics.json").write_text('{"test": {"accur')  # cut short by something other than this project
-    assert cli.main(["evaluate", str(run_dir)]) == 2
+    assert main(["evaluate", str(run_dir)]) == 2
     assert f"error: {run_dir / 'metrics.json'}: damaged" in capsys.readouterr().err
     shutil.copy(finished_run / "metrics.json", run_dir / "metrics.json")
     model = run_dir / "model.keras"
     model.write_bytes(model.read_bytes()[:1000])
     before = _files(run_dir)
-    assert cli.main(["evaluate", str(run_dir)]) == 2
+    assert main(["evaluate", str(run_dir)]) == 2
     assert f"error: {model}: damaged, Keras cannot read it" in capsys.readouterr().err
     assert _files(run_dir) == before, "a refused evaluate writes nothing"
 
 
 def test_commands_on_a_folder_that_is_no_run(tmp_path, capsys):
-    assert cli.main(["evaluate", str(tmp_path)]) == 2
+    assert main(["evaluate", str(tmp_path)]) == 2
     assert f"error: {tmp_path}: not a run directory (no config.yaml in it)" in capsys.readouterr().err
 
 
@@ -107,8 +109,8 @@ def test_multi_worker_with_no_workers_to_join_is_refused(quick_config, monkeypat
     monkeypatch.delenv("TF_CONFIG", raising=False)
     monkeypatch.delenv("SLURM_STEP_NUM_TASKS", raising=False)
     cfg = quick_config("distribute.strategy=multi_worker")
-    with pytest.raises(training.RunError, match="no workers to join: start them with python train.py launch"):
-        training.make_strategy(cfg)
+    with pytest.raises(run_files.RunError, match="no workers to join: start them with python train.py launch"):
+        devices.make_strategy(cfg)
 
 
 def test_launch_refuses_a_strategy_of_one_process(capsys, tmp_path):

@@ -9,8 +9,10 @@ import statistics
 
 import pytest
 
-from .. import comparison, evaluation
-from ..config import UserError
+from .. import evaluation
+from ..lesson import LESSON
+from ..runtime import comparison
+from ..runtime.errors import UserError
 from .conftest import CONFIG_PATH, refused
 
 
@@ -36,8 +38,8 @@ def test_a_comparison_needs_something_to_compare(capsys, tmp_path):
 
 
 def test_the_summary_says_what_each_runs_metrics_say(tmp_path):
-    folder, steps = comparison.start(CONFIG_PATH, ["training.optimizer=sgd,adam", "seed=7", f"run.runs_dir={tmp_path}"],
-                                     2)
+    folder, steps = comparison.start(LESSON, CONFIG_PATH,
+                                     ["training.optimizer=sgd,adam", "seed=7", f"run.runs_dir={tmp_path}"], 2)
     assert folder.parent == tmp_path and folder.name.endswith("-compare-optimizer")
     assert [run["dir"] for run in steps["runs"]] == ["01-optimizer=sgd_seed=7", "02-optimizer=sgd_seed=8",
                                                      "03-optimizer=adam_seed=7", "04-optimizer=adam_seed=8"]
@@ -49,7 +51,7 @@ def test_the_summary_says_what_each_runs_metrics_say(tmp_path):
                    "parameters": 1234}
         (run_dir / "metrics.json").write_text(json.dumps(metrics))
         (run_dir / "history.csv").write_text(f"epoch,loss,val_loss\n0,{2 - score},2.0\n1,{1 - score},1.5\n")
-    rows = comparison.summarize(folder, steps)
+    rows = comparison.summarize(LESSON, folder, steps)
     headline = f"test_{evaluation.HEADLINE}"
     with (folder / "summary.csv").open(newline="") as handle:
         saved = list(csv.DictReader(handle))

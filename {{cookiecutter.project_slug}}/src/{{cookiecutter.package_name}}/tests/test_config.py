@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from .. import schema
-from ..config import ConfigError, Field, parse_override
+from ..runtime.config import parse_override
+from ..runtime.errors import ConfigError
+from ..runtime.fields import Field
 from .conftest import CONFIG_PATH, refused
 
 

@@ -6,8 +6,8 @@ import io
 
 import pytest
 
-from .. import progress as progress_module
-from ..progress import EpochProgress
+from ..runtime import progress as progress_module
+from ..runtime.progress import EpochProgress
 
 
 class Terminal(io.StringIO):

@@ -13,7 +13,9 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from .. import cluster, data, data_sources, evaluation, plots, schema, training
+from .. import data, evaluation, schema
+from ..lesson import LESSON
+from ..runtime import backup, callbacks, data_sources, devices, plots, run_files, training
 from .conftest import (
     CONFIG_PATH,
     EPOCHS,
@@ -36,7 +38,7 @@ def test_run_writes_every_artifact(finished_run):
     run_dir = finished_run
     assert ARTIFACTS <= {path.name for path in run_dir.iterdir()}
     assert not (run_dir / "backup").exists(), "the backup is removed once the run is finished"
-    assert not (run_dir / training.UNFINISHED).exists() and not list(run_dir.rglob(".*.partial*"))
+    assert not (run_dir / run_files.UNFINISHED).exists() and not list(run_dir.rglob(".*.partial*"))
     assert (run_dir / "checkpoints" / "best.keras").is_file()
     assert list((run_dir / "logs").rglob("events.out.tfevents.*")), "TensorBoard wrote no event file"
     resolved = schema.load(CONFIG_PATH, [*FINISHED, f"run.runs_dir={run_dir.parent}"])
@@ -61,7 +63,7 @@ def test_same_seed_same_run_shown_one_line_per_epoch(quick_config, finished_run,
     """The shared finished run, trained again from the same config: the same numbers to the last digit; its
     progress, written to a file here, is one line per epoch, never a redrawn bar."""
     cfg = quick_config(*FINISHED)
-    again = json.loads(json.dumps(training.train(cfg, training.new_run_dir(cfg))))
+    again = json.loads(json.dumps(training.train(LESSON, cfg, run_files.new_run_dir(cfg, LESSON.name))))
     first = json.loads((finished_run / "metrics.json").read_text())
     scores = [(metrics["final_epoch"][PROGRESS], metrics["test"][evaluation.HEADLINE]) for metrics in (first, again)]
     assert scores[0] == scores[1]
@@ -77,8 +79,8 @@ def test_mixed_precision_trains_with_float16_maths_and_float32_weights(quick_con
 
     cfg = quick_config("training.mixed_precision=true", "training.epochs=1", "training.steps_per_epoch=3")
     try:
-        run_dir = training.new_run_dir(cfg)
-        metrics = training.train(cfg, run_dir, verbose=0)
+        run_dir = run_files.new_run_dir(cfg, LESSON.name)
+        metrics = training.train(LESSON, cfg, run_dir, verbose=0)
         assert metrics["dtype_policy"] == "mixed_float16"
         assert all(np.isfinite(value) for value in metrics["final_epoch"].values())
         assert np.isfinite(metrics["test"][evaluation.HEADLINE])
@@ -96,18 +98,18 @@ def _layers(model):
 
 
 def test_a_slow_backup_waits_longer_so_backups_stay_a_twentieth_of_the_run(tmp_path):
-    backup = training.RunBackup(tmp_path / "backup", interval=10)
-    assert not backup.due(9.9) and backup.due(10.0)
-    backup.last_backup_seconds = 2.0  # about what AlexNet's 58 million weights and Adam state take on a slow disk
-    assert not backup.due(39.9) and backup.due(40.0)
-    assert training.RunBackup(tmp_path / "every", interval=0).due(0.0), "interval 0 backs up every epoch"
+    slow = backup.RunBackup(tmp_path / "backup", interval=10)
+    assert not slow.due(9.9) and slow.due(10.0)
+    slow.last_backup_seconds = 2.0  # about what AlexNet's 58 million weights and Adam state take on a slow disk
+    assert not slow.due(39.9) and slow.due(40.0)
+    assert backup.RunBackup(tmp_path / "every", interval=0).due(0.0), "interval 0 backs up every epoch"
 
 
 def test_the_best_checkpoint_holds_the_best_epoch_whenever_it_is_written(tmp_path):
     import keras
 
     model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
-    best = training.BestCheckpoint(tmp_path / "best.keras", "val_loss", past=[])
+    best = callbacks.BestCheckpoint(tmp_path / "best.keras", "val_loss", past=[])
     best.set_model(model)
 
     def epoch(number: int, val_loss: float) -> list[np.ndarray]:
@@ -147,7 +149,7 @@ def test_tfds_without_data_or_network_fails_fast_and_clearly(quick_config, tmp_p
     monkeypatch.setattr(socket, "create_connection", _refuse)
     cfg = quick_config("data.source=tfds", f"data.data_dir={tmp_path / 'empty'}")
     with pytest.raises(data_sources.DataError, match="is not in .*empty and the network is unreachable"):
-        training.train(cfg, verbose=0)
+        training.train(LESSON, cfg, verbose=0)
     assert not (tmp_path / "runs").exists(), "a run refused for its data leaves no run directory behind"
 
 
@@ -209,11 +211,11 @@ def test_a_slurm_job_step_of_two_tasks_is_a_cluster_of_two_workers(monkeypatch):
     for name, value in {"SLURM_JOB_ID": "123", "SLURM_PROCID": "1", "SLURM_STEP_NUM_TASKS": "2",
                         "SLURM_STEP_NODELIST": "n[01-02]", "SLURM_STEP_TASKS_PER_NODE": "1(x2)"}.items():
         monkeypatch.setenv(name, value)
-    resolver = cluster.slurm_resolver()
+    resolver = devices.slurm_resolver()
     assert resolver.cluster_spec().as_dict() == {"worker": ["n01:20123", "n02:20123"]}
     assert resolver.get_task_info() == ("worker", 1)
     monkeypatch.setenv("SLURM_STEP_NUM_TASKS", "1")  # one task (python train.py inside an allocation): no cluster
-    assert cluster.slurm_resolver() is None
+    assert devices.slurm_resolver() is None
 
 
 def _free_port() -> int:

@@ -13,9 +13,9 @@ import numpy as np
 import tensorflow as tf
 
 from .architecture import IMAGE_SHAPE, NUM_CLASSES
-from .data_sources import DataError, Datasets, load_tfds_splits, pipeline, real_or_synthetic
-from .npy_images import read_npy_image
-from .npz_files import NPZ_KEYS, read_npz_arrays
+from .runtime.data_sources import DataError, Datasets, load_tfds_splits, pipeline, real_or_synthetic
+from .runtime.npy_images import read_npy_image
+from .runtime.npz_files import read_labelled_images
 
 CLASS_NAMES = [str(digit) for digit in range(NUM_CLASSES)]
 
@@ -79,29 +79,8 @@ def _from_arrays(x_train, y_train, x_test, y_test, cfg: dict, batch_size: int, e
 
 
 def read_npz(path: str | Path) -> tuple[np.ndarray, ...]:
-    """x_train, y_train, x_test, y_test from a file in Keras's `mnist.npz` layout, checked."""
-    path = Path(path).expanduser()
-    arrays = read_npz_arrays(path)
-    for split in ("train", "test"):
-        x, y = arrays[f"x_{split}"], arrays[f"y_{split}"]
-        if x.ndim == 4 and x.shape[-1] == 1:
-            x = x[..., 0]
-        if x.ndim != 3 or x.shape[1:] != IMAGE_SHAPE[:2]:
-            raise DataError(f"data.npz_path={str(path)!r}: x_{split} has shape {x.shape}; expected (N, 28, 28)")
-        if y.shape != (len(x),):
-            raise DataError(f"data.npz_path={str(path)!r}: y_{split} has shape {y.shape}; expected ({len(x)},), "
-                            f"one label per image")
-        if len(x) == 0:
-            raise DataError(f"data.npz_path={str(path)!r}: x_{split} is empty")
-        if not np.issubdtype(y.dtype, np.integer) or y.min() < 0 or y.max() >= NUM_CLASSES:
-            raise DataError(f"data.npz_path={str(path)!r}: y_{split} holds {y.dtype} values from {y.min()} to "
-                            f"{y.max()}; expected integer labels 0-{NUM_CLASSES - 1}")
-        if x.dtype != np.uint8 and (x.min() < 0 or x.max() > 255):
-            raise DataError(f"data.npz_path={str(path)!r}: x_{split} values run from {x.min()} to {x.max()}; "
-                            f"expected grey levels 0-255")
-        arrays[f"x_{split}"] = x.astype(np.uint8)[..., np.newaxis]
-        arrays[f"y_{split}"] = y.astype(np.int64)
-    return tuple(arrays[key] for key in NPZ_KEYS)
+    """x_train, y_train, x_test, y_test from a file in Keras's `mnist.npz` layout: 28 x 28 grey digits, labels 0-9."""
+    return read_labelled_images(path, IMAGE_SHAPE[:2], channels=(1,), num_classes=NUM_CLASSES)
 
 
 def synthetic_digits(num_train: int, seed: int) -> tuple[np.ndarray, ...]:

@@ -1,6 +1,6 @@
 """The `data.*` keys of the projects that train on MNIST-like digits, and their cross-checks.
 
-Standard library only, like `config.py`: `schema.py` includes these and the generation hook imports it.
+Standard library only, like `runtime/config.py`: `schema.py` includes these and the generation hook imports it.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from .config import Field
+from .runtime.fields import Field
 
 DATA_FIELDS: dict[str, Field] = {
     "data.source": Field("choice", "where the digits come from", choices=("tfds", "npz", "synthetic", "auto")),

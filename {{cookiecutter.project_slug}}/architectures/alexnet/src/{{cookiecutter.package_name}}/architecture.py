@@ -9,8 +9,8 @@ both towers.
 from __future__ import annotations
 
 from .conv_shapes import conv_output_size, conv_params, size_rule
-from .layer_cost import multiply_adds
-from .shapes import LayerRow, dense_params, total_params
+from .runtime.layer_cost import multiply_adds
+from .runtime.shapes import LayerRow, dense_params, total_params
 
 CHANNELS = 3
 # (name, kernel, stride, padding, grouped when towers=2) for conv1..conv5, as in the paper.

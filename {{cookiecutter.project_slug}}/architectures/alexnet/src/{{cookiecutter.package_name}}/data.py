@@ -15,9 +15,9 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from .data_sources import DataError, Datasets, load_tfds_splits, pipeline, real_or_synthetic
-from .image_folders import IMAGE_EXTENSIONS, as_uint8, scan_folder
-from .npy_images import read_npy_image
+from .runtime.data_sources import DataError, Datasets, load_tfds_splits, pipeline, real_or_synthetic
+from .runtime.image_folders import IMAGE_EXTENSIONS, as_uint8, scan_folder
+from .runtime.npy_images import read_npy_image
 
 
 def load_datasets(cfg: dict, batch_size: int, even_batches: bool = False) -> Datasets:

@@ -1,7 +1,7 @@
 """The keys of this project's `config.yaml` and the values each may take.
 
-`config.py` does the loading and checking; this module only says what is allowed. Standard
-library + PyYAML only, like `config.py`, because the generation hook imports it.
+`runtime/config.py` does the loading and checking; this module only says what is allowed. Standard
+library + PyYAML only, like `runtime/config.py`, because the generation hook imports it.
 """
 
 from __future__ import annotations
@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from . import config
-from .config import COMMON_FIELDS, Field
 from .conv_shapes import conv_output_size
+from .runtime import config
+from .runtime.config import COMMON_FIELDS
+from .runtime.fields import Field
 
 ARCHITECTURE = "alexnet"
 

@@ -1,7 +1,7 @@
 """The Deep Belief Net: RBMs trained greedily, one on top of the other, then fine-tuned as a classifier.
 
 `build_model` gives the classifier: 784 pixels -> sigmoid Dense layers of the configured sizes ->
-10-way softmax. `pretrain` (called by training.py before `fit`) first trains one RBM per hidden
+10-way softmax. `pretrain` (which lesson.py hands the runtime, to run before `fit`) first trains one RBM per hidden
 layer, each on the hidden probabilities of the one below (Hinton, Osindero & Teh 2006), and copies
 each RBM's weights and hidden biases into its Dense layer: the Dense layer then computes exactly
 the RBM's p(h | v). Fine-tuning with back-propagation starts from there instead of from random
@@ -21,9 +21,9 @@ import numpy as np
 
 from .architecture import IMAGE_SHAPE, NUM_CLASSES
 from .layers import RBM
-from .plots import plt, save_figure
 from .pretraining import RBMTrainer
-from .storage import write_text
+from .runtime.plots import plt, save_figure
+from .runtime.storage import write_text
 
 
 def build_model(cfg: dict) -> keras.Model:

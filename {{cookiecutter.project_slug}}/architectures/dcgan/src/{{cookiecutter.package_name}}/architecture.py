@@ -9,7 +9,7 @@ be a start of 3 to 8 pixels doubled at least twice; `start_size` finds that star
 from __future__ import annotations
 
 from .conv_shapes import conv_output_size, conv_params, size_rule
-from .shapes import LayerRow, dense_params
+from .runtime.shapes import LayerRow, dense_params
 
 KERNEL = 5  # every convolution's window, as in the DCGAN examples for MNIST-sized images
 SMALLEST_START, LARGEST_START = 3, 8

@@ -15,9 +15,9 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from .data_sources import DataError, Datasets, load_tfds_splits, pipeline, real_or_synthetic
-from .image_folders import as_uint8, scan_folder
-from .npz_files import NPZ_KEYS, read_npz_arrays
+from .runtime.data_sources import DataError, Datasets, load_tfds_splits, pipeline, real_or_synthetic
+from .runtime.image_folders import as_uint8, scan_folder
+from .runtime.npz_files import read_labelled_images
 
 TFDS_CLASSES = {"mnist": [str(digit) for digit in range(10)],
                 "fashion_mnist": ["T-shirt/top", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker",
@@ -111,25 +111,9 @@ def _from_folder(cfg: dict, batch_size: int, even_batches: bool) -> Datasets:
 
 
 def read_npz(path: str | Path) -> tuple[np.ndarray, ...]:
-    """x_train, y_train, x_test, y_test from a file in Keras's `mnist.npz` layout: images (N, H, W) or
-    (N, H, W, C) of grey levels 0-255 and one integer label each."""
-    path = Path(path).expanduser()
-    arrays = read_npz_arrays(path)
-    for split in ("train", "test"):
-        x, y = arrays[f"x_{split}"], arrays[f"y_{split}"]
-        if x.ndim == 3:
-            x = x[..., np.newaxis]
-        if x.ndim != 4 or x.shape[-1] not in (1, 3) or len(x) == 0:
-            raise DataError(f"data.npz_path={str(path)!r}: x_{split} has shape {x.shape}; expected (N, height, "
-                            f"width) or (N, height, width, 1 or 3) with N >= 1")
-        if y.shape != (len(x),) or not np.issubdtype(y.dtype, np.integer) or y.min() < 0:
-            raise DataError(f"data.npz_path={str(path)!r}: y_{split} has shape {y.shape} and type {y.dtype}; "
-                            f"expected ({len(x)},) integer labels from 0")
-        if x.min() < 0 or x.max() > 255:
-            raise DataError(f"data.npz_path={str(path)!r}: x_{split} values run from {x.min()} to {x.max()}; "
-                            f"expected grey levels 0-255")
-        arrays[f"x_{split}"], arrays[f"y_{split}"] = x.astype(np.uint8), y.astype(np.int64)
-    return tuple(arrays[key] for key in NPZ_KEYS)
+    """x_train, y_train, x_test, y_test from a file in Keras's `mnist.npz` layout: images of any size, grey or
+    colour, with one integer label each (the quality classifier learns them)."""
+    return read_labelled_images(path)
 
 
 def synthetic_images(num_train: int, cfg: dict, seed: int) -> tuple[np.ndarray, ...]:

@@ -7,7 +7,7 @@ from pathlib import Path
 import keras
 
 from . import quality
-from .data_sources import Datasets
+from .runtime.data_sources import Datasets
 
 # The test metric a run is judged by (lower is better), and what `evaluate` writes besides metrics.json.
 HEADLINE = "frechet_distance"

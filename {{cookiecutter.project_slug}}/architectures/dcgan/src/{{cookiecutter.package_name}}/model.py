@@ -6,27 +6,19 @@ ones (target 0), then trains the generator to make the discriminator say 1 for i
 when the discriminator easily spots its fakes). Both losses are logged. Because the loop is a
 `train_step`, `fit` brings progress bars, callbacks, `BackupAndRestore` and the strategies.
 
-`saved_model` keeps only the generator for model.keras: a latent vector in, an image out, which is
+Only the generator is saved as model.keras (lesson.py): a latent vector in, an image out, which is
 all `sample` needs.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import keras
 import tensorflow as tf
 from keras import layers, ops
 
-from . import quality
 from .architecture import KERNEL, discriminator_filters, generator_filters, resampling_steps
 
 PACKAGE = "classics"
-# The GAN has no loss or metric for Keras to compute: train_step computes and logs its own.
-LOSS = None
-METRICS = None
-# What the best checkpoint and early stopping watch: lower is closer to the real images (quality.py).
-MONITOR = "frechet_distance"
 
 
 def build_generator(cfg: dict) -> keras.Model:
@@ -147,17 +139,3 @@ class DCGAN(keras.Model):
 def build_model(cfg: dict) -> DCGAN:
     return DCGAN(build_generator(cfg), build_discriminator(cfg), seed=cfg["seed"], name="dcgan")
 
-
-def saved_model(model: DCGAN, cfg: dict) -> keras.Model:
-    return model.generator
-
-
-def run_callbacks(cfg: dict, datasets, run_dir: Path, fit, strategy,
-                  is_chief: bool) -> tuple[list[keras.callbacks.Callback], dict]:
-    """Per epoch: the quality measures of quality.py (on every worker: early stopping watches them), and a grid of
-    images from a fixed noise batch (the chief's)."""
-    classifier, report = quality.classifier_for_run(cfg, datasets, run_dir, fit, strategy, is_chief)
-    callbacks = [quality.QualityCallback(classifier, datasets, cfg)]
-    if is_chief:
-        callbacks.append(quality.ImageGridCallback(run_dir / "grids", cfg))
-    return callbacks, {"quality_classifier": report}

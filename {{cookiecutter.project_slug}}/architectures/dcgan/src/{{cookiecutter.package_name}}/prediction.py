@@ -7,7 +7,7 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from .config import ConfigError
+from .runtime.errors import ConfigError
 
 COMMAND = "sample"
 HELP = "write new images from a saved run's generator"

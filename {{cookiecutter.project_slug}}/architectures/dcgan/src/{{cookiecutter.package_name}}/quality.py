@@ -20,8 +20,8 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from .plots import plt, save_figure
-from .storage import write_atomically
+from .runtime.plots import plt, save_figure
+from .runtime.storage import write_atomically
 
 CLASSIFIER_FILE = "quality_classifier.keras"
 FEATURES = "features"  # the classifier's layer whose outputs are compared

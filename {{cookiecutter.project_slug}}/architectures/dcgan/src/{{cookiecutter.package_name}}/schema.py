@@ -1,7 +1,7 @@
 """The keys of this project's `config.yaml` and the values each may take.
 
-`config.py` does the loading and checking; this module only says what is allowed. Standard
-library + PyYAML only, like `config.py`, because the generation hook imports it: an image size
+`runtime/config.py` does the loading and checking; this module only says what is allowed. Standard
+library + PyYAML only, like `runtime/config.py`, because the generation hook imports it: an image size
 the generator cannot grow to is refused when the project is generated.
 """
 
@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from . import config
 from .architecture import resampling_steps
-from .config import COMMON_FIELDS, Field
+from .runtime import config
+from .runtime.config import COMMON_FIELDS
+from .runtime.fields import Field
 
 ARCHITECTURE = "dcgan"
 

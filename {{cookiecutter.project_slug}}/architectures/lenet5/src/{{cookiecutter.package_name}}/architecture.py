@@ -8,7 +8,7 @@ far more connections (weights x positions) than parameters: the point of convolu
 from __future__ import annotations
 
 from .conv_shapes import conv_output_size, conv_params, size_rule
-from .shapes import LayerRow, dense_params
+from .runtime.shapes import LayerRow, dense_params
 
 IMAGE_SHAPE = (28, 28, 1)  # what the data gives; the model pads it to the paper's 32x32
 PADDING = 2

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from math import prod
 
-from .layer_cost import multiply_adds
-from .shapes import LayerRow, dense_params
+from .runtime.layer_cost import multiply_adds
+from .runtime.shapes import LayerRow, dense_params
 
 IMAGE_SHAPE = (28, 28, 1)
 NUM_CLASSES = 10

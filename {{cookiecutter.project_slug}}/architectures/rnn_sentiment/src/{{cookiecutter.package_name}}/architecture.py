@@ -9,7 +9,7 @@ their whole sequence of states up to the next one.
 from __future__ import annotations
 
 from .recurrent import BIASES_PER_GATE, GATES, gate_lines, layer_params
-from .shapes import LayerRow, dense_params
+from .runtime.shapes import LayerRow, dense_params
 
 
 def recurrent_stack(cfg: dict) -> list[tuple[int, int]]:

@@ -18,8 +18,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from .data_sources import DataError, Datasets, load_tfds_splits, pipeline, real_or_synthetic
-from .text_files import as_ids, hold_out, read_utf8
+from .runtime.data_sources import DataError, Datasets, load_tfds_splits, pipeline, real_or_synthetic
+from .runtime.text_files import as_ids, hold_out, read_utf8
 
 
 def load_datasets(cfg: dict, batch_size: int, even_batches: bool = False) -> Datasets:

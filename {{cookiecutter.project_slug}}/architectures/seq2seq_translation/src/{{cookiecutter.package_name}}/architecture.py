@@ -7,7 +7,7 @@ encoder's final state is the decoder's first state, so the two must have the sam
 from __future__ import annotations
 
 from .recurrent import BIASES_PER_GATE, GATES, gate_lines, layer_params
-from .shapes import LayerRow, dense_params
+from .runtime.shapes import LayerRow, dense_params
 
 
 def layer_plan(cfg: dict) -> list[LayerRow]:

@@ -18,10 +18,10 @@ import numpy as np
 import sacrebleu
 
 from . import tokens
-from .data_sources import Datasets
 from .decoding import Translator
-from .plots import plt, save_figure
-from .storage import write_text
+from .runtime.data_sources import Datasets
+from .runtime.plots import plt, save_figure
+from .runtime.storage import write_text
 
 # The test metric a run is judged by, and what `evaluate` writes into the run directory besides metrics.json.
 HEADLINE = "bleu"

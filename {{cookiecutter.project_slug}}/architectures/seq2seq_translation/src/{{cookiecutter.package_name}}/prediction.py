@@ -18,10 +18,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, model, run_metrics: dict, cfg: dict) -> int:
-    from .config import ConfigError
-    from .data_sources import DataError
     from .decoding import Translator
-    from .text_files import read_utf8
+    from .runtime.data_sources import DataError
+    from .runtime.errors import ConfigError
+    from .runtime.text_files import read_utf8
     from .tokens import detokenize
 
     beam_width = cfg["model"]["beam_width"] if args.beam_width is None else args.beam_width

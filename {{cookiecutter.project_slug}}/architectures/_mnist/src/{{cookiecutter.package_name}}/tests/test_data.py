@@ -8,9 +8,9 @@ import tensorflow as tf
 import tensorflow_datasets as tfds
 
 from .. import schema
-from ..config import ConfigError
 from ..data import load_datasets, read_image, read_npz, synthetic_digits
-from ..data_sources import DataError, training_epoch
+from ..runtime.data_sources import DataError, training_epoch
+from ..runtime.errors import ConfigError
 from .conftest import CONFIG_PATH, refused
 
 

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import tensorflow as tf
 
-from .. import cli
+from .conftest import main
 
 
 def test_predict_png_and_npy(finished_run, tmp_path, capsys):
@@ -20,7 +20,7 @@ def test_predict_png_and_npy(finished_run, tmp_path, capsys):
     colour_big.write_bytes(tf.io.encode_png(np.repeat(doubled[..., None], 3, axis=-1)).numpy())
     npy = tmp_path / "one.npy"
     np.save(npy, digit.astype(np.float32) / 255)
-    assert cli.main(["predict", str(finished_run), str(png), str(colour_big), str(npy), "--top", "2"]) == 0
+    assert main(["predict", str(finished_run), str(png), str(colour_big), str(npy), "--top", "2"]) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [line["file"] for line in lines] == [str(png), str(colour_big), str(npy)]
     for line in lines:
@@ -33,7 +33,7 @@ def test_predict_rejects_other_files(finished_run, tmp_path, capsys):
     text.write_text("not an image")
     fake = tmp_path / "fake.png"
     fake.write_text("not a png")
-    assert cli.main(["predict", str(finished_run), str(text)]) == 2
+    assert main(["predict", str(finished_run), str(text)]) == 2
     assert f"error: {text}: unsupported file type '.txt'; expected .png or .npy" in capsys.readouterr().err
-    assert cli.main(["predict", str(finished_run), str(fake)]) == 2
+    assert main(["predict", str(finished_run), str(fake)]) == 2
     assert f"error: {fake}: not a readable PNG image" in capsys.readouterr().err

@@ -11,8 +11,8 @@ import tensorflow as tf
 import tensorflow_datasets as tfds
 
 from ..data import load_datasets, read_image, synthetic_images
-from ..data_sources import DataError
-from ..image_folders import scan_folder
+from ..runtime.data_sources import DataError
+from ..runtime.image_folders import scan_folder
 
 SIZE = 72  # model.input_size in quick.MODEL_OVERRIDES
 

@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 
 from .. import architecture, schema
-from ..config import ConfigError
 from ..layers import LocalResponseNormalization
 from ..model import build_model
-from ..shapes import total_params
+from ..runtime.errors import ConfigError
+from ..runtime.shapes import total_params
 from .conftest import CONFIG_PATH
 from .quick import MODEL_OVERRIDES
 

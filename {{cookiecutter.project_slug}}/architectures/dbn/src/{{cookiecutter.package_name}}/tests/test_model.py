@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from .. import architecture, schema
-from ..config import ConfigError
 from ..model import build_model
-from ..shapes import total_params
+from ..runtime.errors import ConfigError
+from ..runtime.shapes import total_params
 from .conftest import CONFIG_PATH
 
 
@@ -34,13 +34,13 @@ def test_hintons_784_500_500_2000_10():
 
 
 def test_explain_lists_each_rbm(capsys):
-    from .. import cli
+    from .conftest import main
 
-    assert cli.main(["explain", "--config", str(CONFIG_PATH), "model.hidden_units=[500, 200]"]) == 0
+    assert main(["explain", "--config", str(CONFIG_PATH), "model.hidden_units=[500, 200]"]) == 0
     out = capsys.readouterr().out
     assert "RBM 1: 784 visible x 500 hidden: 393,284 parameters" in out
     assert "RBM 2: 500 visible x 200 hidden: 100,700 parameters" in out
-    assert cli.main(["explain", "--config", str(CONFIG_PATH), "model.pretrain=false"]) == 0
+    assert main(["explain", "--config", str(CONFIG_PATH), "model.pretrain=false"]) == 0
     assert "pre-training: off" in capsys.readouterr().out
 
 

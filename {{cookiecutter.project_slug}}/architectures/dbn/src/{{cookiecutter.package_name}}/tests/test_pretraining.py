@@ -9,9 +9,11 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from .. import layers, training
+from .. import layers
 from .. import model as model_module
+from ..lesson import LESSON
 from ..model import build_model
+from ..runtime import run_files, training
 
 
 def fit_on(images: np.ndarray):
@@ -59,8 +61,8 @@ def test_reconstruction_error_falls_on_real_digits(quick_config):
     """A whole run on 5,000 real digits: per-epoch numbers for each RBM, the filters picture, then fine-tuning."""
     cfg = quick_config("data.source=npz", f"data.npz_path={real_digits()}", "model.hidden_units=[64, 32]",
                        "pretraining.epochs=4", "training.epochs=1")
-    run_dir = training.new_run_dir(cfg)
-    metrics = training.train(cfg, run_dir, verbose=0)
+    run_dir = run_files.new_run_dir(cfg, LESSON.name)
+    metrics = training.train(LESSON, cfg, run_dir, verbose=0)
     for name in ("rbm_1", "rbm_2"):
         errors = metrics["pretraining"][name]["reconstruction_error"]
         assert errors[-1] < 0.8 * errors[0], f"{name}: reconstruction error did not fall: {errors}"
@@ -74,7 +76,7 @@ def test_reconstruction_error_falls_on_real_digits(quick_config):
 
 def test_without_pretraining_nothing_is_pretrained(quick_config):
     cfg = quick_config("model.pretrain=false")
-    run_dir = training.new_run_dir(cfg)
-    metrics = training.train(cfg, run_dir, verbose=0)
+    run_dir = run_files.new_run_dir(cfg, LESSON.name)
+    metrics = training.train(LESSON, cfg, run_dir, verbose=0)
     assert metrics["pretraining"] is None
     assert not (run_dir / "pretraining.csv").exists()

@@ -10,7 +10,7 @@ import tensorflow as tf
 import tensorflow_datasets as tfds
 
 from ..data import load_datasets, read_npz, synthetic_images
-from ..data_sources import DataError
+from ..runtime.data_sources import DataError
 
 
 def first_batch(datasets):
@@ -55,7 +55,7 @@ def test_npz_is_resized_and_coloured_as_configured(quick_config, tmp_path):
     ("overrides", "message"),
     [({"y_test": None}, "missing arrays y_test"),
      ({"x_train": np.zeros((20, 28), np.uint8)}, "x_train has shape (20, 28)"),
-     ({"y_train": np.full(20, -1)}, "y_train has shape (20,) and type int64; expected (20,) integer labels from 0"),
+     ({"y_train": np.full(20, -1)}, "y_train holds int64 values from -1 to -1; expected integer labels from 0"),
      ({"x_test": np.full((10, 28, 28), 300.0)}, "x_test values run from 300.0 to 300.0; expected grey levels 0-255"),
      ({"cut_in_half": True}, "cannot read it as an .npz file (File is not a zip file); it may be cut short")],
 )

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from .. import architecture, schema
-from ..config import ConfigError
 from ..model import build_model
-from ..shapes import total_params
+from ..runtime.errors import ConfigError
+from ..runtime.shapes import total_params
 from .conftest import CONFIG_PATH
 
 

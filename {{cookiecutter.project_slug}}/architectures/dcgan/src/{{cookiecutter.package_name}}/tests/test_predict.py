@@ -7,12 +7,12 @@ import json
 import numpy as np
 import tensorflow as tf
 
-from .. import cli
+from .conftest import main
 
 
 def test_sample_writes_png_files_that_repeat_with_a_seed(finished_run, tmp_path, capsys):
     for name in ("first", "second"):
-        assert cli.main(["sample", str(finished_run), "--count", "3", "--seed", "7", "--output",
+        assert main(["sample", str(finished_run), "--count", "3", "--seed", "7", "--output",
                          str(tmp_path / name)]) == 0
     report = json.loads(capsys.readouterr().out.splitlines()[-1])
     assert report["images"] == 3 and len(report["written"]) == 3
@@ -24,17 +24,17 @@ def test_sample_writes_png_files_that_repeat_with_a_seed(finished_run, tmp_path,
 
 
 def test_sample_grid_and_default_folder(finished_run, capsys):
-    assert cli.main(["sample", str(finished_run), "--count", "9", "--grid"]) == 0
+    assert main(["sample", str(finished_run), "--count", "9", "--grid"]) == 0
     (written,) = json.loads(capsys.readouterr().out)["written"]
     assert written.startswith(str(finished_run / "samples-")) and written.endswith("grid.png")
 
 
 def test_sample_refuses_bad_counts_and_used_folders(finished_run, tmp_path, capsys):
-    assert cli.main(["sample", str(finished_run), "--count", "0"]) == 2
+    assert main(["sample", str(finished_run), "--count", "0"]) == 2
     assert "error: --count: got 0; expected a whole number from 1 to 10000" in capsys.readouterr().err
     used = tmp_path / "used"
     used.mkdir()
     (used / "keep.png").write_bytes(b"earlier work")
-    assert cli.main(["sample", str(finished_run), "--output", str(used)]) == 2
+    assert main(["sample", str(finished_run), "--output", str(used)]) == 2
     assert "that folder is not empty" in capsys.readouterr().err
     assert (used / "keep.png").read_bytes() == b"earlier work"

@@ -7,8 +7,9 @@ import json
 import numpy as np
 import pytest
 
-from .. import training
+from ..lesson import LESSON
 from ..quality import CLASSIFIER_FILE, class_shares, diversity, frechet_distance, to_pixels
+from ..runtime import run_files, training
 from .conftest import FINISHED
 
 
@@ -54,8 +55,8 @@ def test_a_run_reuses_a_saved_classifier_and_says_so(quick_config, finished_run,
     saved = finished_run / CLASSIFIER_FILE
     # The finished run's settings and seed, so the classifier is scored on the same synthetic test images.
     reuse = quick_config(*FINISHED, "training.epochs=1", f"quality.classifier={saved}")
-    second = training.new_run_dir(reuse)
-    metrics = training.train(reuse, second, verbose=0)
+    second = run_files.new_run_dir(reuse, LESSON.name)
+    metrics = training.train(LESSON, reuse, second, verbose=0)
     assert metrics["quality_classifier"]["source"] == f"reused {saved}"
     assert metrics["quality_classifier"]["test_accuracy"] == first["quality_classifier"]["test_accuracy"]
     assert f"quality measures: reusing the classifier {saved}" in capsys.readouterr().out

@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 
 from .. import architecture, schema
-from ..config import ConfigError
 from ..layers import PartiallyConnectedConv2D, Subsampling, scaled_tanh
 from ..model import build_model
-from ..shapes import total_params
+from ..runtime.errors import ConfigError
+from ..runtime.shapes import total_params
 from .conftest import CONFIG_PATH
 
 # The paper's parameter counts (LeCun et al. 1998, section II.B).

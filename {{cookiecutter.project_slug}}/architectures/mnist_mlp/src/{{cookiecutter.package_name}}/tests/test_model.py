@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from .. import architecture, schema
-from ..config import ConfigError
 from ..model import build_model
-from ..shapes import total_params
+from ..runtime.errors import ConfigError
+from ..runtime.shapes import total_params
 from .conftest import CONFIG_PATH
 
 
@@ -91,7 +91,7 @@ def test_bad_model_settings_name_field_value_and_what_is_allowed(override, messa
 
 def first_to_last_gradient(activation: str) -> float:
     """How much smaller the first hidden layer's gradient is than the last's, in a fresh 6-hidden-layer net."""
-    from ..gradients import gradient_sizes
+    from ..runtime.gradients import gradient_sizes
 
     keras.utils.set_random_seed(0)
     cfg = schema.load(CONFIG_PATH, [f"model.activation={activation}", "model.hidden_units=[64, 64, 64, 64, 64, 64]",

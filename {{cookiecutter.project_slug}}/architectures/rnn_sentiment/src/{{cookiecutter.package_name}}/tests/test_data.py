@@ -8,7 +8,7 @@ import pytest
 import tensorflow_datasets as tfds
 
 from .. import data, schema
-from ..data_sources import DataError
+from ..runtime.data_sources import DataError
 from .conftest import CONFIG_PATH, PROJECT_ROOT
 
 MR = PROJECT_ROOT.parent / "shared" / "data" / "sentiment-mr"

@@ -10,7 +10,7 @@ from .. import architecture, recurrent, schema
 from ..data import make_vectorizer
 from ..evaluation import binary_scores
 from ..model import build_model, saved_model
-from ..shapes import total_params
+from ..runtime.shapes import total_params
 from .conftest import CONFIG_PATH
 
 VARIANTS = [(cell, both_ways, units) for cell in recurrent.CELLS for both_ways in (False, True)
@@ -42,9 +42,9 @@ def test_each_recurrent_layer_has_the_parameters_its_gates_add_up_to(cell, both_
 
 
 def test_explain_prints_the_gate_equations_with_their_counts(capsys):
-    from .. import cli
+    from .conftest import main
 
-    assert cli.main(["explain", "--config", str(CONFIG_PATH), "model.rnn_cell=gru", "model.bidirectional=false",
+    assert main(["explain", "--config", str(CONFIG_PATH), "model.rnn_cell=gru", "model.bidirectional=false",
                      "model.embedding_dim=128", "model.rnn_units=[64]"]) == 0
     out = capsys.readouterr().out
     for gate in ("update", "reset", "candidate"):

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 
-from .. import cli
+from .conftest import main
 
 
 def test_predict_texts_and_a_file(finished_run, tmp_path, capsys):
     reviews = tmp_path / "reviews.txt"
     reviews.write_text("a wonderful, moving film\n\nthe plot was dull and tedious\n", encoding="utf-8")
-    assert cli.main(["predict", str(finished_run), "Très bon film", "--file", str(reviews)]) == 0
+    assert main(["predict", str(finished_run), "Très bon film", "--file", str(reviews)]) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [line["text"] for line in lines] == ["Très bon film", "a wonderful, moving film",
                                                 "the plot was dull and tedious"]
@@ -20,11 +20,11 @@ def test_predict_texts_and_a_file(finished_run, tmp_path, capsys):
 
 
 def test_predict_needs_a_text(finished_run, tmp_path, capsys):
-    assert cli.main(["predict", str(finished_run)]) == 2
+    assert main(["predict", str(finished_run)]) == 2
     assert "expected at least one non-empty text, as an argument or with --file FILE" in capsys.readouterr().err
     latin = tmp_path / "latin.txt"
     latin.write_bytes("très ennuyeux".encode("latin-1"))
-    assert cli.main(["predict", str(finished_run), "--file", str(latin)]) == 2
+    assert main(["predict", str(finished_run), "--file", str(latin)]) == 2
     assert "--file=" in capsys.readouterr().err
-    assert cli.main(["predict", str(finished_run), "--file", str(tmp_path / "missing.txt")]) == 2
+    assert main(["predict", str(finished_run), "--file", str(tmp_path / "missing.txt")]) == 2
     assert "no such file" in capsys.readouterr().err

@@ -8,7 +8,7 @@ import pytest
 import tensorflow_datasets as tfds
 
 from .. import data, schema, tokens
-from ..data_sources import DataError
+from ..runtime.data_sources import DataError
 from .conftest import CONFIG_PATH, PROJECT_ROOT
 
 MULTI30K = PROJECT_ROOT.parent / "shared" / "data" / "translation-multi30k"

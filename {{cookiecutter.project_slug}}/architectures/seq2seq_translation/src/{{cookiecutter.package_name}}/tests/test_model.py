@@ -11,7 +11,7 @@ import tensorflow as tf
 from .. import architecture, recurrent, schema, tokens
 from ..decoding import Translator
 from ..model import LOSS, build_model, saved_model
-from ..shapes import total_params
+from ..runtime.shapes import total_params
 from .conftest import CONFIG_PATH
 
 SMALL = ["model.source_vocabulary_size=30", "model.target_vocabulary_size=12", "model.max_source_length=6",
@@ -38,9 +38,9 @@ def test_table_gates_and_keras_agree(cell, attention):
 
 
 def test_explain_prints_encoder_and_decoder_gates(capsys):
-    from .. import cli
+    from .conftest import main
 
-    assert cli.main(["explain", "--config", str(CONFIG_PATH), "model.rnn_cell=gru"]) == 0
+    assert main(["explain", "--config", str(CONFIG_PATH), "model.rnn_cell=gru"]) == 0
     out = capsys.readouterr().out
     assert out.count("reset gate: W 128x256 + U 256x256 + b + b' -> 98,816 parameters") == 2  # 256 x (128 + 256 + 2)
     assert "encoder: GRU cell" in out and "decoder: GRU cell" in out and "agrees with the table" in out

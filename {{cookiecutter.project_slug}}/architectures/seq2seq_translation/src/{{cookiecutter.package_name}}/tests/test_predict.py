@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 
-from .. import cli
-from .conftest import run_project
+from .conftest import main, run_project
 
 
 def test_translate_sentences_and_a_file(finished_run, tmp_path, capsys):
     sentences = tmp_path / "sentences.txt"
     sentences.write_text("w1 w2 w3\n\nw4 w5 w6 w7\n", encoding="utf-8")
-    assert cli.main(["translate", str(finished_run), "w3 w2 w1", "--file", str(sentences), "--beam-width", "3"]) == 0
+    assert main(["translate", str(finished_run), "w3 w2 w1", "--file", str(sentences), "--beam-width", "3"]) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [line["source"] for line in lines] == ["w3 w2 w1", "w1 w2 w3", "w4 w5 w6 w7"]
     assert all(isinstance(line["translation"], str) for line in lines)
@@ -25,9 +24,9 @@ def test_translate_in_a_fresh_process(finished_run):
 
 
 def test_translate_errors(finished_run, tmp_path, capsys):
-    assert cli.main(["translate", str(finished_run)]) == 2
+    assert main(["translate", str(finished_run)]) == 2
     assert "expected at least one non-empty sentence" in capsys.readouterr().err
-    assert cli.main(["translate", str(finished_run), "w1", "--beam-width", "0"]) == 2
+    assert main(["translate", str(finished_run), "w1", "--beam-width", "0"]) == 2
     assert "error: --beam-width: got 0; expected an integer from 1 to 100" in capsys.readouterr().err
 
 

@@ -24,13 +24,12 @@ import sys
 import zipfile
 from pathlib import Path
 
-from . import prediction, schema
-from .config import ConfigError, UserError, flatten
+from .config import flatten
+from .errors import ConfigError, UserError
+from .lesson import Lesson
 
-COMMANDS = ("train", "evaluate", prediction.COMMAND, "explain", "compare", "launch")
 
-
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(lesson: Lesson) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="train.py", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -45,9 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("run_dir", type=Path)
     evaluate.add_argument("overrides", nargs="*", metavar="key=value", help="e.g. data.source=npz data.npz_path=...")
 
-    use = commands.add_parser(prediction.COMMAND, help=prediction.HELP)
-    use.add_argument("run_dir", type=Path)
-    prediction.add_arguments(use)
+    if lesson.command is not None:
+        use = commands.add_parser(lesson.command.COMMAND, help=lesson.command.HELP)
+        use.add_argument("run_dir", type=Path)
+        lesson.command.add_arguments(use)
 
     explain = commands.add_parser("explain", help="print the layer table for a config")
     explain.add_argument("overrides", nargs="*", metavar="key=value")
@@ -79,11 +79,13 @@ def _at_least_one(text: str) -> int:
     return int(text)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(lesson: Lesson, argv: list[str] | None = None) -> int:
+    """Run the command that `argv` (default: the command line) names for `lesson`; return the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] not in (*COMMANDS, "-h", "--help"):
+    own = [lesson.command.COMMAND] if lesson.command else []
+    if not argv or argv[0] not in ("train", "evaluate", "explain", "compare", "launch", *own, "-h", "--help"):
         argv.insert(0, "train")
-    parser = build_parser()
+    parser = build_parser(lesson)
     args, extra = parser.parse_known_args(argv)
     # argparse stops taking key=value words at the first flag; the words after it belong with the ones before.
     given = getattr(args, "values" if args.command == "compare" else "overrides", None)
@@ -92,9 +94,9 @@ def main(argv: list[str] | None = None) -> int:
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
-        commands = {"train": _train, "evaluate": _evaluate, prediction.COMMAND: _use, "explain": _explain,
-                    "compare": _compare, "launch": _launch}
-        return commands[args.command](args)
+        commands = {"train": _train, "evaluate": _evaluate, "explain": _explain, "compare": _compare,
+                    "launch": _launch}
+        return commands.get(args.command, _use)(lesson, args)
     except UserError as error:
         for line in str(error).splitlines():
             print(f"error: {line}", file=sys.stderr)
@@ -105,103 +107,98 @@ def main(argv: list[str] | None = None) -> int:
 RESUMABLE = {"training.epochs"}
 
 
-def _run_setup(args) -> tuple[dict, Path | None]:
+def _run_setup(lesson: Lesson, args) -> tuple[dict, Path | None]:
     """The checked config of a run and its directory: the one to resume, the one asked for, or None (a new one)."""
     if args.resume:
         run_dir = args.resume
-        cfg = schema.load(_run_config(run_dir), args.overrides)
-        saved, asked = flatten(schema.load(_run_config(run_dir))), flatten(cfg)
+        cfg = lesson.settings(_run_config(run_dir), args.overrides)
+        saved, asked = flatten(lesson.settings(_run_config(run_dir))), flatten(cfg)
         changed = [key for key in asked if asked[key] != saved[key] and key not in RESUMABLE]
         if changed:
             raise UserError(f"--resume {run_dir}: cannot change {', '.join(changed)}; a resumed run continues as it "
                             f"was trained (only training.epochs may change, to train further): start a new run instead")
     else:
-        cfg, run_dir = schema.load(Path(args.config), args.overrides), getattr(args, "run_dir", None)
+        cfg, run_dir = lesson.settings(Path(args.config), args.overrides), getattr(args, "run_dir", None)
         if run_dir is not None and run_dir.exists() and not run_dir.is_dir():
             raise UserError(f"--run-dir {run_dir}: is a file; expected a folder for the run (new, or unfinished)")
         runs = Path(cfg["run"]["runs_dir"])
         if run_dir is None and runs.exists() and not runs.is_dir():
             raise UserError(f"run.runs_dir={str(runs)!r}: is a file; expected a folder to make run directories in")
     if run_dir is not None:
-        from .training import check_unfinished
+        from .run_files import check_unfinished
 
         check_unfinished(run_dir)
     return cfg, run_dir
 
 
-def _train(args) -> int:
-    cfg, run_dir = _run_setup(args)
+def _train(lesson: Lesson, args) -> int:
+    cfg, run_dir = _run_setup(lesson, args)
     from . import training
 
-    _print_summary(training.train(cfg, run_dir))
+    _print_summary(lesson, training.train(lesson, cfg, run_dir))
     return 0
 
 
-def _print_summary(metrics: dict) -> None:
+def _print_summary(lesson: Lesson, metrics: dict) -> None:
     if metrics:  # a multi-worker run's chief has them; the other workers print nothing
-        from .evaluation import summary
-
-        print(f"{summary(metrics['test'])} on {metrics['data']['source']} data   "
+        print(f"{lesson.summary(metrics['test'])} on {metrics['data']['source']} data   "
               f"(all metrics: metrics.json in the run directory above)")
 
 
-def _launch(args) -> int:
+def _launch(lesson: Lesson, args) -> int:
     asked = [word.partition("=")[2] for word in args.overrides if word.startswith("distribute.strategy=")]
     if any(strategy not in ("auto", "multi_worker") for strategy in asked):
         raise UserError(f"distribute.strategy={asked[-1]!r}: launch trains on several workers, which is "
                         f"multi_worker; leave the key out, or give auto or multi_worker")
-    cfg, run_dir = _run_setup(args)
+    cfg, run_dir = _run_setup(lesson, args)
     cfg["distribute"]["strategy"] = "multi_worker"
     from . import cluster
 
     try:
-        run_dir = cluster.launch(cfg, run_dir, args.workers, args.address, args.use_gpu)
+        run_dir = cluster.launch(lesson, cfg, run_dir, args.workers, args.address, args.use_gpu)
     except cluster.LaunchFailed as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    _print_summary(json.loads((run_dir / "metrics.json").read_text(encoding="utf-8")))
+    _print_summary(lesson, json.loads((run_dir / "metrics.json").read_text(encoding="utf-8")))
     return 0
 
 
-def _evaluate(args) -> int:
-    cfg = schema.load(_run_config(args.run_dir), args.overrides)
+def _evaluate(lesson: Lesson, args) -> int:
+    cfg = lesson.settings(_run_config(args.run_dir), args.overrides)
     _run_metrics(args.run_dir)  # a run that has not finished, or whose files are damaged, is refused first
     model = _load_model(args.run_dir)
-    from . import data, evaluation, training
+    from .run_files import write_metrics
 
-    datasets = data.load_datasets(cfg, cfg["training"]["batch_size"])
-    results = evaluation.evaluate(model, datasets, args.run_dir, cfg)
-    training.write_metrics(args.run_dir, {"test": results, "evaluated_on": datasets.describe()})
-    written = ", ".join(str(args.run_dir / name) for name in evaluation.ARTIFACTS)
-    print(f"{evaluation.summary(results)} on {results['examples']} examples ({datasets.source}); wrote {written}")
+    datasets = lesson.data(cfg, cfg["training"]["batch_size"])
+    results = lesson.evaluate(model, datasets, args.run_dir, cfg)
+    write_metrics(args.run_dir, {"test": results, "evaluated_on": datasets.describe()})
+    written = ", ".join(str(args.run_dir / name) for name in lesson.evaluation_artifacts)
+    print(f"{lesson.summary(results)} on {results['examples']} examples ({datasets.source}); wrote {written}")
     return 0
 
 
-def _use(args) -> int:
-    """The project's own command for a saved model (predict, or translate), from prediction.py."""
-    cfg = schema.load(_run_config(args.run_dir))
+def _use(lesson: Lesson, args) -> int:
+    """The project's own command for a saved model (predict, translate, sample): lesson.command."""
+    cfg = lesson.settings(_run_config(args.run_dir))
     run_metrics = _run_metrics(args.run_dir)
-    return prediction.run(args, _load_model(args.run_dir), run_metrics, cfg)
+    return lesson.command.run(args, _load_model(args.run_dir), run_metrics, cfg)
 
 
-def _explain(args) -> int:
-    cfg = schema.load(args.config, args.overrides)
-    from . import architecture
+def _explain(lesson: Lesson, args) -> int:
+    cfg = lesson.settings(args.config, args.overrides)
     from .shapes import format_table, total_params
 
-    rows = architecture.layer_plan(cfg)
+    rows = lesson.layer_plan(cfg)
     print(format_table(rows))
-    for line in architecture.notes(cfg):
+    for line in lesson.notes(cfg):
         print(line)
-    from .model import build_model
-
-    counted = build_model(cfg).count_params()
+    counted = lesson.model(cfg).count_params()
     agree = "agrees" if counted == total_params(rows) else "DISAGREES"
     print(f"keras model.count_params(): {counted:,} ({agree} with the table)")
     return 0 if counted == total_params(rows) else 1
 
 
-def _compare(args) -> int:
+def _compare(lesson: Lesson, args) -> int:
     from . import comparison
 
     slots = comparison.available_slots(args.parallel)
@@ -211,9 +208,9 @@ def _compare(args) -> int:
                             f"it was planned (its comparison.json)")
         folder, steps = args.resume, comparison.read_plan(args.resume)
     else:
-        folder, steps = comparison.start(Path(args.config), args.values, args.seeds)
+        folder, steps = comparison.start(lesson, Path(args.config), args.values, args.seeds)
     comparison.run_all(folder, steps, slots)
-    comparison.summarize(folder, steps)
+    comparison.summarize(lesson, folder, steps)
     print((folder / "summary.md").read_text(encoding="utf-8"))
     print(f"compare: wrote summary.csv, summary.md and curves.png in {folder} (tensorboard --logdir {folder}: HPARAMS)")
     return 0
@@ -247,10 +244,8 @@ def _load_model(run_dir: Path):
                         f"python train.py --resume {run_dir})")
     import keras
 
-    # Importing the model module registers the project's own layers and functions with Keras, which
-    # needs them by name to rebuild the saved model.
-    from . import model  # noqa: F401
-
+    # The lesson's modules, imported with it, have registered the project's own layers with Keras, which needs them
+    # by name to rebuild the saved model.
     try:
         return keras.models.load_model(path)
     except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile) as error:

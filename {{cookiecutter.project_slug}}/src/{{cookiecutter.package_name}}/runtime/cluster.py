@@ -6,7 +6,7 @@
     sbatch cluster/train.sbatch [key=value ...]                  one Slurm task per worker (srun)
 
 However they start, the workers run the project's normal training path (training.train) under
-MultiWorkerMirroredStrategy, with the same config and the same run directory: worker 0, the chief,
+MultiWorkerMirroredStrategy, with the same lesson and config and the same run directory: worker 0, the chief,
 writes the run's files; every worker restores the chief's backup, so an interrupted run resumes for
 all of them from the same epoch. The run directory must therefore be on storage that every machine
 sees (a shared home folder, a network volume), and the project at the same path on each.
@@ -19,34 +19,16 @@ import os
 import shutil
 from pathlib import Path
 
-from .config import UserError
+from .errors import UserError
 
 INSTALL = "pip install -e '.[cluster]'"
-SOURCE = Path(__file__).resolve().parents[1]  # src/: what a Ray worker must import the package from
+SOURCE = Path(__file__).resolve().parents[2]  # src/: what a Ray worker must import the package from
 RAY_MARKER = ".validate_storage_marker"  # what Ray writes to check that every worker sees the run directory
 
 
-def slurm_resolver():
-    """TensorFlow's SlurmClusterResolver for a Slurm job step of two or more tasks (srun), else None.
-
-    It reads the step's tasks, nodes and this task's rank from the environment srun sets. Each
-    job's workers listen on ports of their own (from the job id), so jobs sharing a node do not meet.
-    """
-    if int(os.environ.get("SLURM_STEP_NUM_TASKS", "1")) < 2:
-        return None
-    import tensorflow as tf
-
-    SlurmClusterResolver = tf.distribute.cluster_resolver.SlurmClusterResolver
-    port_base = 20_000 + int(os.environ.get("SLURM_JOB_ID", "0")) % 20_000
-    if shutil.which("nvidia-smi"):  # the resolver counts the node's GPUs with it and gives each task its share
-        return SlurmClusterResolver(port_base=port_base)
-    # No GPUs: the resolver still hands out GPU numbers, one range per task, so it is given a number per task
-    # and told to leave CUDA_VISIBLE_DEVICES alone (with none it would divide by zero).
-    tasks = int(os.environ["SLURM_STEP_NUM_TASKS"])
-    return SlurmClusterResolver(port_base=port_base, gpus_per_node=tasks, gpus_per_task=1, auto_set_gpu=False)
 
 
-def launch(cfg: dict, run_dir: Path | None, workers: int, address: str | None, use_gpu: bool) -> Path:
+def launch(lesson, cfg: dict, run_dir: Path | None, workers: int, address: str | None, use_gpu: bool) -> Path:
     """Train `cfg` on `workers` Ray workers through Ray Train's TensorflowTrainer, which sets TF_CONFIG for each,
     into `run_dir` (None: a new one); return the run directory. No address: a Ray cluster on this machine for
     the length of the run."""
@@ -56,10 +38,10 @@ def launch(cfg: dict, run_dir: Path | None, workers: int, address: str | None, u
         from ray.train.tensorflow import TensorflowTrainer
     except ImportError:
         raise UserError(f"launch: needs Ray Train, an optional part of this project: {INSTALL}") from None
-    from .training import new_run_dir
+    from .run_files import new_run_dir
 
     new, runs_existed = run_dir is None, Path(cfg["run"]["runs_dir"]).exists()
-    run_dir = (new_run_dir(cfg) if new else run_dir).resolve()
+    run_dir = (new_run_dir(cfg, lesson.name) if new else run_dir).resolve()
 
     environment = {
         "PYTHONPATH": os.pathsep.join(filter(None, [str(SOURCE), os.environ.get("PYTHONPATH")])),
@@ -73,7 +55,7 @@ def launch(cfg: dict, run_dir: Path | None, workers: int, address: str | None, u
         ray.init(address=address, runtime_env={"env_vars": environment}, logging_level=logging.WARNING)
     trainer = TensorflowTrainer(
         train_worker,
-        train_loop_config={"config": cfg, "run_dir": str(run_dir), "cwd": os.getcwd()},
+        train_loop_config={"lesson": lesson, "config": cfg, "run_dir": str(run_dir), "cwd": os.getcwd()},
         scaling_config=ScalingConfig(num_workers=workers, use_gpu=use_gpu),
         # Ray's own record of the run (a marker file) goes into the run directory: it is the storage all workers see.
         run_config=RunConfig(name=run_dir.name, storage_path=str(run_dir.parent),
@@ -114,4 +96,4 @@ def train_worker(config: dict) -> None:
     logging.getLogger("tensorflow").setLevel(logging.WARNING)  # each worker's strategy would announce itself
     from . import training
 
-    training.train(config["config"], Path(config["run_dir"]))
+    training.train(config["lesson"], config["config"], Path(config["run_dir"]))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import tensorflow as tf
 
-from .config import UserError
+from .errors import UserError
 
 
 class DataError(UserError):

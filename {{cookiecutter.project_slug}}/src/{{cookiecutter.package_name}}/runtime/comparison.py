@@ -30,11 +30,12 @@ from pathlib import Path
 import yaml
 
 from . import config as config_module
-from . import plots, schema, storage
-from .config import ConfigError, UserError
+from . import gradients, plots, storage
+from .errors import ConfigError, UserError
+from .lesson import Lesson
 
 PLAN = "comparison.json"
-TRAIN_PY = Path(__file__).resolve().parents[2] / "train.py"
+TRAIN_PY = Path(__file__).resolve().parents[3] / "train.py"
 # Keys that take one value in a comparison: the first seed (--seeds N adds the N - 1 after it), and where it
 # makes its one folder.
 NOT_COMPARED = {"seed": "give one, the first, and --seeds N", "run.runs_dir": "give it one value: the comparison makes "
@@ -66,7 +67,7 @@ def as_override(key: str, value) -> str:
     return f"{key}={shown(value)}"
 
 
-def plan(config_path: Path, texts: list[str], seeds: int) -> tuple[dict, dict]:
+def plan(lesson: Lesson, config_path: Path, texts: list[str], seeds: int) -> tuple[dict, dict]:
     """The runs to make and the config they share; every problem in `texts` is raised at once."""
     problems, grid = [], {}
     for text in texts:
@@ -87,7 +88,7 @@ def plan(config_path: Path, texts: list[str], seeds: int) -> tuple[dict, dict]:
                         "or --seeds 2 or more")
     fixed = [as_override(key, values[0]) for key, values in grid.items() if len(values) == 1]
     try:
-        base = schema.load(config_path, fixed)
+        base = lesson.settings(config_path, fixed)
     except ConfigError as error:  # the runs are still checked below, so that every problem is told at once
         problems, base = problems + error.problems, {"seed": 0}
     settings = [dict(zip(compared, combination, strict=True))
@@ -97,7 +98,7 @@ def plan(config_path: Path, texts: list[str], seeds: int) -> tuple[dict, dict]:
     for number, (setting, seed) in enumerate(itertools.product(settings, seed_range)):
         overrides = [as_override(key, value) for key, value in setting.items()] + [f"seed={seed}"]
         try:
-            schema.load(config_path, [*fixed, *overrides])
+            lesson.settings(config_path, [*fixed, *overrides])
         except ConfigError as error:
             problems += [problem for problem in error.problems if problem not in problems]
             continue
@@ -110,9 +111,9 @@ def plan(config_path: Path, texts: list[str], seeds: int) -> tuple[dict, dict]:
     return {"compared": compared, "fixed": fixed, "seeds": seeds, "runs": runs}, base
 
 
-def start(config_path: Path, texts: list[str], seeds: int) -> tuple[Path, dict]:
+def start(lesson: Lesson, config_path: Path, texts: list[str], seeds: int) -> tuple[Path, dict]:
     """Check everything, then make the comparison's folder with its plan and shared config."""
-    steps, base = plan(config_path, texts, seeds)
+    steps, base = plan(lesson, config_path, texts, seeds)
     runs_dir = Path(base["run"]["runs_dir"])
     if runs_dir.exists() and not runs_dir.is_dir():
         raise UserError(f"run.runs_dir={str(runs_dir)!r}: is a file; expected a folder to make the comparison in")
@@ -204,14 +205,10 @@ def _next_finished(running: dict) -> tuple[subprocess.Popen, dict]:
         time.sleep(0.2)
 
 
-def summarize(folder: Path, steps: dict) -> list[dict]:
+def summarize(lesson: Lesson, folder: Path, steps: dict) -> list[dict]:
     """summary.csv, summary.md, curves.png, gradients.png and the HParams records, from the finished runs."""
-    from . import evaluation
-
-    headline = evaluation.HEADLINE
+    headline = lesson.headline
     logged = all((folder / run["dir"] / "gradients.csv").exists() for run in steps["runs"])
-    if logged:  # run.log_gradients was on (the GAN has neither the setting nor gradients.py)
-        from . import gradients
     groups: dict[str, list[dict]] = {}
     for run in steps["runs"]:
         run_dir = folder / run["dir"]

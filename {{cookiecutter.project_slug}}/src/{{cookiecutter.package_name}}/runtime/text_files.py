@@ -7,8 +7,9 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
-from .config import UserError, decode_utf8
+from .config import decode_utf8
 from .data_sources import DataError
+from .errors import UserError
 
 
 def read_utf8(path: Path, setting: str) -> str:

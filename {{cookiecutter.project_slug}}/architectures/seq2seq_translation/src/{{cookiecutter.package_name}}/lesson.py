@@ -1,0 +1,52 @@
+"""An LSTM or GRU encoder-decoder learns to translate: the whole lesson, top-down. Read this file first.
+
+settings -> data -> model -> compile -> fit -> evaluate, each one call into the module that holds it.
+`python train.py` hands LESSON to the runtime (runtime/REFERENCE.md), which calls these methods in this
+order and does what every run needs around them: run directory, devices, backups and exact resume,
+seeds, progress, curves, metrics.json. Change the training loop here, in `fit`.
+"""
+
+from __future__ import annotations
+
+from . import architecture, data, evaluation, model, prediction, schema
+from .runtime.lesson import Lesson
+
+
+class Translator(Lesson):
+    name = schema.ARCHITECTURE
+    command = prediction  # python train.py translate RUN "ein Hund rennt"
+    headline, evaluation_artifacts = evaluation.HEADLINE, evaluation.ARTIFACTS
+
+    def settings(self, path, overrides=()):  # config.yaml and key=value overrides, checked by schema.py
+        return schema.load(path, overrides)
+
+    def data(self, cfg, global_batch, even_batches=False):  # tfds pairs, a .tsv file, or synthetic
+        return data.load_datasets(cfg, global_batch, even_batches)
+
+    def model(self, cfg, **adapted):  # encoder -> decoder with teacher forcing (and attention)
+        return model.build_model(cfg, **adapted)
+
+    def compile(self, network, **options):  # options: the optimizer, XLA and steps per call of config.yaml
+        network.compile(loss=model.LOSS, metrics=model.METRICS, **options)
+
+    def fit(self, network, datasets, **options):  # options: epochs, steps_per_epoch and the run's callbacks
+        network.fit(datasets.train, validation_data=datasets.validation, verbose=0, shuffle=False, **options)
+
+    def evaluate(self, network, datasets, run_dir, cfg):  # BLEU of greedy or beam-search translations
+        return evaluation.evaluate(network, datasets, run_dir, cfg)
+
+    def summary(self, results):
+        return evaluation.summary(results)
+
+    def layer_plan(self, cfg):  # python train.py explain: the network on paper
+        return architecture.layer_plan(cfg)
+
+    def notes(self, cfg):
+        return architecture.notes(cfg)
+
+    def saved_model(self, network, cfg, **adapted):  # model.keras reads raw text: the word lookup goes in front
+        return model.saved_model(network, cfg, **adapted)
+
+
+LESSON = Translator()
+
