@@ -27,10 +27,8 @@ RUNTIME_FILES = {f"runtime/{name}.py" for name in (
 RUNTIME_FILES |= {"runtime/REFERENCE.md"}
 # The lesson: what every project has of its own, then what each architecture adds.
 PACKAGE_FILES = {"__init__.py", "lesson.py", "evaluation.py", "schema.py", "architecture.py", "data.py", "model.py",
-                 "tests/__init__.py", "tests/conftest.py", "tests/quick.py", "tests/test_cli.py",
-                 "tests/test_config.py", "tests/test_training.py", "tests/test_model.py", "tests/test_data.py",
-                 "tests/test_predict.py", "tests/test_progress.py", "tests/test_compare.py", "tests/test_lesson.py",
-                 *RUNTIME_FILES}
+                 "tests/__init__.py", "tests/conftest.py", "tests/quick.py", "tests/test_lesson.py",
+                 "tests/test_model.py", "tests/test_data.py", "tests/test_predict.py", *RUNTIME_FILES}
 # What each shared group (architectures/_<group>/, cookiecutter.json's _shared_folders) adds.
 MNIST_FILES = {"data_fields.py"}
 CONVOLUTION = {"conv_shapes.py"}
@@ -42,8 +40,9 @@ EXTRA_PACKAGE_FILES: dict[str, set[str]] = {
     "alexnet": CONVOLUTION | {"layers.py", "tests/test_layers.py"},
     "rnn_sentiment": RECURRENT | {"prediction.py"},
     "seq2seq_translation": RECURRENT | {"tokens.py", "decoding.py", "prediction.py"},
-    "dbn": MNIST_FILES | {"layers.py", "pretraining.py", "tests/test_layers.py", "tests/test_pretraining.py"},
-    "dcgan": CONVOLUTION | {"quality.py", "prediction.py", "tests/test_quality.py"},
+    "dbn": MNIST_FILES | {"layers.py", "pretraining.py", "tests/test_layers.py", "tests/test_pretraining.py",
+            "tests/test_strategy.py"},
+    "dcgan": CONVOLUTION | {"quality.py", "prediction.py", "tests/test_quality.py", "tests/test_strategy.py"},
 }
 
 OPTIONS = list(itertools.product(ARCHITECTURES, ["adam", "sgd", "momentum", "adagrad", "rmsprop"],

@@ -1,10 +1,12 @@
-"""Shared fixtures: the project's own config.yaml, made small and offline for tests."""
+"""Shared fixtures: the project's own config.yaml, made small and offline for tests, and one finished run."""
 
 from __future__ import annotations
 
+import csv
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -12,35 +14,67 @@ import pytest
 from .. import schema
 from ..lesson import LESSON
 from ..runtime import cli
-from . import quick
+from ..runtime.storage import CRASH_ENV
 from .quick import MODEL_OVERRIDES
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 CONFIG_PATH = PROJECT_ROOT / "config.yaml"
 
-# The per-epoch number that falls as the project learns: the loss, or what quick.py names (the GAN has no
-# loss that should fall; its Fréchet distance to the real images should).
-PROGRESS = getattr(quick, "PROGRESS", "loss")
-# The same for the strategy tests' 3 short epochs, where a project may need an earlier sign (the GAN's d_loss).
-STRATEGY_PROGRESS = getattr(quick, "STRATEGY_PROGRESS", PROGRESS)
-# What else the strategy tests change, where quick.py names something that only costs time there.
-STRATEGY_OVERRIDES = getattr(quick, "STRATEGY_OVERRIDES", [])
 # An optimizer that learns the synthetic data in a few steps, whatever was answered at generation.
 STEADY_OPTIMIZER = ["training.optimizer=adam", "training.learning_rate=0.001"]
 # A run small enough for a test: synthetic data, a few short epochs, a small model, nothing written outside tmp.
 QUICK = ["data.source=synthetic", "data.synthetic_examples=512", "training.epochs=2", "training.batch_size=64",
          "training.early_stopping_patience=0", "training.jit_compile=false", *STEADY_OPTIMIZER, *MODEL_OVERRIDES]
-
-REPEATABLE = ["training.deterministic=true"]
-# The shared finished run: QUICK with deterministic ops, epochs enough to learn the synthetic data, and seed 0 (a
-# seed that reads as false, so code that tests `if seed:` would lose it).
-EPOCHS = 6
-FINISHED = [*QUICK, *REPEATABLE, f"training.epochs={EPOCHS}", "seed=0"]
+# The shared finished run: QUICK with epochs enough to learn the synthetic data and a backup after every epoch,
+# killed in the middle and resumed (killed_and_resumed).
+EPOCHS, KILLED_IN_EPOCH = 6, 3
+FINISHED = [*QUICK, f"training.epochs={EPOCHS}", "run.backup_interval_seconds=0", "seed=0"]
 
 
 def main(argv: list[str]) -> int:
     """`python train.py ARGV`, in this process."""
     return cli.main(LESSON, argv)
+
+
+def run_project(*args: str, cwd: Path = PROJECT_ROOT, env: dict | None = None, timeout: int = 600):
+    """Run `python train.py ARGS` in a fresh process, as a learner would."""
+    return subprocess.run([sys.executable, str(PROJECT_ROOT / "train.py"), *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=timeout, env={**os.environ, **(env or {})})
+
+
+def history_epochs(run_dir: Path) -> list[int]:
+    path = run_dir / "history.csv"
+    if not path.exists():
+        return []
+    with path.open(newline="") as handle:
+        return [int(row["epoch"]) for row in csv.DictReader(handle)]
+
+
+@dataclass
+class Interrupted:
+    run_dir: Path
+    killed: subprocess.CompletedProcess
+    epochs_at_kill: list[int]
+    resumed: subprocess.CompletedProcess
+
+
+@pytest.fixture(scope="session")
+def killed_and_resumed(tmp_path_factory) -> Interrupted:
+    """The FINISHED run as a learner runs it, with a power cut in the middle: train.py killed with SIGKILL (no
+    chance to clean up) at the first step of epoch KILLED_IN_EPOCH + 1, then `train.py --resume`."""
+    runs = tmp_path_factory.mktemp("runs")
+    killed = run_project("--config", str(CONFIG_PATH), *FINISHED, f"run.runs_dir={runs}",
+                         env={CRASH_ENV: f"epoch-{KILLED_IN_EPOCH}-batch-0"})
+    (run_dir,) = runs.iterdir()
+    at_kill = history_epochs(run_dir)
+    return Interrupted(run_dir, killed, at_kill, run_project("--resume", str(run_dir)))
+
+
+@pytest.fixture(scope="session")
+def finished_run(killed_and_resumed) -> Path:
+    """The run directory of killed_and_resumed, finished (test_lesson.py checks how it got there)."""
+    assert killed_and_resumed.resumed.returncode == 0, killed_and_resumed.resumed.stderr[-4000:]
+    return killed_and_resumed.run_dir
 
 
 @pytest.fixture
@@ -52,32 +86,3 @@ def quick_config(tmp_path):
 
     return load
 
-
-@pytest.fixture(scope="session")
-def finished_run(tmp_path_factory):
-    """A FINISHED run trained through the command line, shared by every test that needs a finished run
-    (test_same_seed_same_run_shown_one_line_per_epoch trains it again)."""
-    runs = tmp_path_factory.mktemp("runs")
-    assert main(["train", "--config", str(CONFIG_PATH), *FINISHED, f"run.runs_dir={runs}"]) == 0
-    (run_dir,) = runs.iterdir()
-    return run_dir
-
-
-def run_project(*args: str, cwd: Path = PROJECT_ROOT, env: dict | None = None, timeout: int = 600):
-    """Run `python train.py ARGS` in a fresh process, as a learner would."""
-    return subprocess.run([sys.executable, str(PROJECT_ROOT / "train.py"), *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=timeout, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", **(env or {})})
-
-
-def refused(capsys, tmp_path: Path, *args: str) -> str:
-    """`train.py ARGS` as a command, which must be refused (exit status 2) before it creates or changes anything
-    under tmp_path; returns its stderr, one `error:` line per problem. ARGS end with overrides (or a flag that
-    takes them): runs go under tmp_path unless they set run.runs_dir."""
-    before = sorted(tmp_path.rglob("*"))
-    capsys.readouterr()
-    given_runs_dir = any(arg.startswith("run.runs_dir=") for arg in args)
-    assert main([*args, *([] if given_runs_dir else [f"run.runs_dir={tmp_path / 'runs'}"])]) == 2
-    err = capsys.readouterr().err
-    assert err and all(line.startswith("error: ") for line in err.splitlines()), err
-    assert sorted(tmp_path.rglob("*")) == before, "a refused command creates nothing"
-    return err.strip()

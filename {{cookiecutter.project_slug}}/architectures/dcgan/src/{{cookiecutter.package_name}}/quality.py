@@ -50,19 +50,23 @@ def classifier_for_run(cfg: dict, datasets, run_dir: Path, fit, strategy, is_chi
     """
     path = run_dir / CLASSIFIER_FILE
     given = cfg["quality"]["classifier"]
+    train = False
     with strategy.scope():
-        if given or path.exists():
-            source = Path(given).expanduser() if given else path
-            classifier = keras.models.load_model(source)
-            print(f"quality measures: reusing the classifier {source}")
-            origin = f"reused {source}"
+        if given:
+            classifier = keras.models.load_model(Path(given).expanduser())
+            print(f"quality measures: reusing the classifier {Path(given).expanduser()}")
+            origin = f"reused {Path(given).expanduser()}"
+        elif path.exists():  # this run trained it before it was interrupted
+            classifier = keras.models.load_model(path)
+            print(f"quality measures: the classifier this run trained before it was interrupted ({path})")
+            origin = "trained in this run"
         else:
             print(f"quality measures: training a classifier on the real images for "
                   f"{cfg['quality']['classifier_epochs']} epochs (its features give the Fréchet distance)")
             classifier = build_classifier(cfg, len(datasets.class_names))
             classifier.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-            origin = "trained in this run"
-    if origin == "trained in this run":
+            origin, train = "trained in this run", True
+    if train:
         fit(classifier, cfg["quality"]["classifier_epochs"])
     if is_chief and not path.exists():
         write_atomically(path, classifier.save)

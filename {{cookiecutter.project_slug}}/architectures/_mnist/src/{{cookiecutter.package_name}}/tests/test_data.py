@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -11,7 +13,7 @@ from .. import schema
 from ..data import load_datasets, read_image, read_npz, synthetic_digits
 from ..runtime.data_sources import DataError, training_epoch
 from ..runtime.errors import ConfigError
-from .conftest import CONFIG_PATH, refused
+from .conftest import CONFIG_PATH, main
 
 
 def write_npz(path, n_train=60, n_test=20, **replace):
@@ -81,6 +83,18 @@ def test_a_file_that_is_not_npz(tmp_path):
         read_npz(path)
 
 
+def refused(capsys, tmp_path: Path, *args: str) -> str:
+    """`train.py ARGS` as a command, which must be refused (exit status 2) before it creates or changes anything
+    under tmp_path; returns its stderr, one `error:` line per problem. Runs go under tmp_path."""
+    before = sorted(tmp_path.rglob("*"))
+    capsys.readouterr()
+    assert main([*args, f"run.runs_dir={tmp_path / 'runs'}"]) == 2
+    err = capsys.readouterr().err
+    assert err and all(line.startswith("error: ") for line in err.splitlines()), err
+    assert sorted(tmp_path.rglob("*")) == before, "a refused command creates nothing"
+    return err.strip()
+
+
 def test_a_run_on_a_truncated_npz_is_refused_before_anything_is_made(capsys, tmp_path):
     """An .npz cut short, as an interrupted download or copy leaves it: one line, exit status 2, no run directory."""
     path = write_npz(tmp_path / "digits.npz", n_train=200)
@@ -92,8 +106,6 @@ def test_a_run_on_a_truncated_npz_is_refused_before_anything_is_made(capsys, tmp
 
 def test_real_mnist_subset_when_present(quick_config):
     """The 5,000 real digits beside the project, if this checkout has them (../shared/data)."""
-    from pathlib import Path
-
     candidates = [parent / "shared/data/mnist/mnist-5k.npz" for parent in Path(__file__).resolve().parents]
     path = next((p for p in candidates if p.is_file()), None)
     if path is None:

@@ -15,3 +15,5 @@ STRATEGY_PROGRESS = "d_loss"
 # The strategy tests check the discriminator's loss, not the distance: the classifier behind it needs only to train
 # there, for one epoch (ten epochs of it under two replicas took most of those tests' time).
 STRATEGY_OVERRIDES = ["quality.classifier_epochs=1"]
+# What its finished runs hold besides the files of every run and of `evaluate` (test_lesson.py checks them).
+OWN_ARTIFACTS: set[str] = {"grids", "quality_classifier.keras"}

@@ -6,36 +6,33 @@ import json
 import shutil
 
 import pytest
+from standin import schema
+from standin.lesson import LESSON
+from standin.runtime import devices, run_files
+from standin.runtime.shapes import total_params
 
-from .. import architecture, evaluation
-from ..lesson import LESSON
-from ..model import build_model
-from ..runtime import devices, run_files
-from ..runtime.shapes import total_params
 from .conftest import CONFIG_PATH, QUICK, main, refused, run_project
 
 
 def test_explain_table_matches_the_built_model(capsys):
     assert main(["explain", "--config", str(CONFIG_PATH)]) == 0
     out = capsys.readouterr().out
-    from .. import schema
-
     cfg = schema.load(CONFIG_PATH)
-    expected = total_params(architecture.layer_plan(cfg))
-    assert expected == build_model(cfg).count_params()
+    expected = total_params(LESSON.layer_plan(cfg))
+    assert expected == LESSON.model(cfg).count_params()
     assert f"total parameters: {expected:,}" in out
     assert "agrees with the table" in out
 
 
 def test_evaluate_writes_metrics_and_its_pictures(finished_run, capsys):
-    for name in evaluation.ARTIFACTS:
+    for name in LESSON.evaluation_artifacts:
         (finished_run / name).unlink()
     assert main(["evaluate", str(finished_run)]) == 0
     metrics = json.loads((finished_run / "metrics.json").read_text())
-    for name in evaluation.ARTIFACTS:
+    for name in LESSON.evaluation_artifacts:
         assert (finished_run / name).is_file()
     assert metrics["evaluated_on"]["source"] == "synthetic"
-    assert evaluation.summary(metrics["test"]) in capsys.readouterr().out
+    assert LESSON.summary(metrics["test"]) in capsys.readouterr().out
     assert "wall_time_seconds" in metrics, "evaluate keeps what training recorded"
 
 
@@ -128,3 +125,16 @@ def test_a_run_folder_that_is_a_file_is_refused(capsys, tmp_path):
     err = refused(capsys, tmp_path, "train", "--config", str(CONFIG_PATH), *QUICK, f"run.runs_dir={taken}")
     assert err == f"error: run.runs_dir={str(taken)!r}: is a file; expected a folder to make run directories in"
     assert taken.read_text() == "someone's notes"
+
+
+def test_the_first_screen_is_quiet_unless_asked_for_verbose():
+    """TensorFlow's C++ start-up lines (oneDNN notices, CUDA stubs, cuInit) read like failures on a machine without a
+    GPU: runtime/start.py hides them; --verbose shows them again."""
+    quiet = run_project("explain")
+    assert quiet.returncode == 0 and "agrees with the table" in quiet.stdout
+    assert quiet.stderr == "", quiet.stderr[-3000:]
+    verbose = run_project("explain", "--verbose")
+    assert verbose.returncode == 0 and "agrees with the table" in verbose.stdout
+    tensorflow_lines = [line for line in verbose.stderr.splitlines()
+                        if line.startswith(("I0000", "W0000", "E0000", "WARNING: All log messages before absl"))]
+    assert tensorflow_lines, verbose.stderr[-3000:]

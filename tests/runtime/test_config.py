@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from standin import schema
+from standin.runtime.config import parse_override
+from standin.runtime.errors import ConfigError
+from standin.runtime.fields import Field
 
-from .. import schema
-from ..runtime.config import parse_override
-from ..runtime.errors import ConfigError
-from ..runtime.fields import Field
 from .conftest import CONFIG_PATH, refused
 
 

@@ -8,11 +8,10 @@ import json
 import statistics
 
 import pytest
+from standin.lesson import LESSON
+from standin.runtime import comparison
+from standin.runtime.errors import UserError
 
-from .. import evaluation
-from ..lesson import LESSON
-from ..runtime import comparison
-from ..runtime.errors import UserError
 from .conftest import CONFIG_PATH, refused
 
 
@@ -47,12 +46,12 @@ def test_the_summary_says_what_each_runs_metrics_say(tmp_path):
     for run, score in zip(steps["runs"], scores, strict=True):
         run_dir = folder / run["dir"]
         run_dir.mkdir()
-        metrics = {"test": {evaluation.HEADLINE: score}, "epochs_completed": 2, "wall_time_seconds": 3.0,
+        metrics = {"test": {LESSON.headline: score}, "epochs_completed": 2, "wall_time_seconds": 3.0,
                    "parameters": 1234}
         (run_dir / "metrics.json").write_text(json.dumps(metrics))
         (run_dir / "history.csv").write_text(f"epoch,loss,val_loss\n0,{2 - score},2.0\n1,{1 - score},1.5\n")
     rows = comparison.summarize(LESSON, folder, steps)
-    headline = f"test_{evaluation.HEADLINE}"
+    headline = f"test_{LESSON.headline}"
     with (folder / "summary.csv").open(newline="") as handle:
         saved = list(csv.DictReader(handle))
     assert [row["training.optimizer"] for row in saved] == ["sgd", "adam"]

@@ -5,9 +5,8 @@ from __future__ import annotations
 import io
 
 import pytest
-
-from ..runtime import progress as progress_module
-from ..runtime.progress import EpochProgress
+from standin.runtime import progress as progress_module
+from standin.runtime.progress import EpochProgress
 
 
 class Terminal(io.StringIO):
