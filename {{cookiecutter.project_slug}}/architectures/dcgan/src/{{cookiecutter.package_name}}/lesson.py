@@ -45,14 +45,8 @@ class DCGANLesson(Lesson):
     def notes(self, cfg):
         return architecture.notes(cfg)
 
-    def epoch_callbacks(self, cfg, datasets, run_dir, fit, strategy, is_chief):
-        """Every epoch: the quality measures of quality.py (on every worker: early stopping watches them), and a
-        grid of images from a fixed noise batch (the chief's)."""
-        classifier, report = quality.classifier_for_run(cfg, datasets, run_dir, fit, strategy, is_chief)
-        callbacks = [quality.QualityCallback(classifier, datasets, cfg)]
-        if is_chief:
-            callbacks.append(quality.ImageGridCallback(run_dir / "grids", cfg))
-        return callbacks, {"quality_classifier": report}
+    def epoch_callbacks(self, cfg, datasets, run_dir, fit, strategy, is_chief):  # Fréchet distance, image grid
+        return quality.epoch_callbacks(cfg, datasets, run_dir, fit, strategy, is_chief)
 
     def saved_model(self, network, cfg, **adapted):  # model.keras is the generator: noise in, an image out
         return network.generator

@@ -41,6 +41,16 @@ def build_classifier(cfg: dict, num_classes: int) -> keras.Model:
     return keras.Model(image, probabilities, name="quality_classifier")
 
 
+def epoch_callbacks(cfg: dict, datasets, run_dir: Path, fit, strategy, is_chief: bool) -> tuple[list, dict]:
+    """Every epoch: the quality measures (on every worker: early stopping watches them), and a grid of images from a
+    fixed noise batch (the chief's); and what metrics.json records of the classifier behind the measures."""
+    classifier, report = classifier_for_run(cfg, datasets, run_dir, fit, strategy, is_chief)
+    callbacks = [QualityCallback(classifier, datasets, cfg)]
+    if is_chief:
+        callbacks.append(ImageGridCallback(run_dir / "grids", cfg))
+    return callbacks, {"quality_classifier": report}
+
+
 def classifier_for_run(cfg: dict, datasets, run_dir: Path, fit, strategy, is_chief: bool) -> tuple[keras.Model, dict]:
     """The classifier named by quality.classifier, the one this run saved earlier (a resumed run), or a new one.
 
