@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import difflib
 import importlib
 import itertools
@@ -22,7 +23,7 @@ COMMON_FILES = {"README.md", "pyproject.toml", "config.yaml", "train.py", "clust
 RUNTIME_FILES = {f"runtime/{name}.py" for name in (
     "__init__", "backup", "callbacks", "classify", "cli", "cluster", "comparison", "config", "confusion_matrix",
     "data_sources", "devices", "errors", "fields", "gradients", "image_folders", "layer_cost", "lesson", "multi_worker",
-    "npy_images", "npz_files", "plots", "progress", "run_files", "shapes", "start", "storage", "text_files",
+    "npy_images", "npz_files", "plots", "progress", "quiet", "run_files", "shapes", "start", "storage", "text_files",
     "training")}
 RUNTIME_FILES |= {"runtime/REFERENCE.md"}
 # The lesson: what every project has of its own, then what each architecture adds.
@@ -192,6 +193,31 @@ def test_the_runtime_is_the_same_in_every_project(bake):
     named = {path.name: sorted(set(re.findall(rf"\b({'|'.join(ARCHITECTURES)})\b", text)))
              for path, text in ((path, path.read_text(encoding="utf-8")) for path in runtime.glob("*.py"))}
     assert {name: found for name, found in named.items() if found} == {}, "the runtime names no architecture"
+    assert import_cycles(runtime) == [], "a runtime module that imports, through others, itself"
+
+
+def import_cycles(package) -> list[list[str]]:
+    """Cycles among a package's modules through its relative imports (inside functions too)."""
+    graph = {}
+    for path in package.glob("*.py"):
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                found |= {node.module} if node.module else {alias.name for alias in node.names}
+        graph[path.stem] = found & {other.stem for other in package.glob("*.py")}
+    cycles, done = [], set()
+
+    def walk(module, trail):
+        if module in trail:
+            cycles.append(trail[trail.index(module):])
+        elif module not in done:
+            for imported in sorted(graph[module]):
+                walk(imported, [*trail, module])
+            done.add(module)
+
+    for module in sorted(graph):
+        walk(module, [])
+    return cycles
 
 
 def test_the_readme_table_gives_each_renderings_lines_of_python():

@@ -20,7 +20,7 @@ import shutil
 from pathlib import Path
 
 from .errors import UserError
-from .start import import_tensorflow_quietly
+from .quiet import import_tensorflow_quietly
 
 INSTALL = "pip install -e '.[cluster]'"
 SOURCE = Path(__file__).resolve().parents[2]  # src/: what a Ray worker must import the package from
@@ -46,7 +46,7 @@ def launch(lesson, cfg: dict, run_dir: Path | None, workers: int, address: str |
 
     environment = {
         "PYTHONPATH": os.pathsep.join(filter(None, [str(SOURCE), os.environ.get("PYTHONPATH")])),
-        # start.py set it to 3 for a quiet start, unless --verbose: the workers start as the command did.
+        # quiet.py set it to 3 for a quiet start, unless --verbose: the workers start as the command did.
         "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "0"),
         "RAY_TRAIN_ENABLE_PRINT_PATCH": "0",  # a worker's print() straight to its output, not also to a logger
     }
@@ -95,7 +95,7 @@ def train_worker(config: dict) -> None:
     """One Ray worker (Ray has set TF_CONFIG): from here on, the project's normal training path."""
     os.chdir(config["cwd"])  # a relative path in the config means the same file on every worker
     os.environ.pop("TF_USE_LEGACY_KERAS", None)  # Ray asks TensorFlow for Keras 2; this project is Keras 3
-    if os.environ["TF_CPP_MIN_LOG_LEVEL"] == "3":  # the command started quietly (start.py)
+    if os.environ["TF_CPP_MIN_LOG_LEVEL"] == "3":  # the command started quietly (quiet.py)
         import_tensorflow_quietly()
     logging.getLogger("tensorflow").setLevel(logging.WARNING)  # each worker's strategy would announce itself
     from . import training
