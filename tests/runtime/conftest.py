@@ -8,11 +8,14 @@ as the package `standin`.
 from __future__ import annotations
 
 import atexit
+import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 import pytest
@@ -85,8 +88,54 @@ def finished_run(tmp_path_factory):
     return run_dir
 
 
+class ForkServer:
+    """fork_server.py, started on first use: one per test process, shut at its exit."""
+
+    def __init__(self):
+        self.process: subprocess.Popen | None = None
+
+    def run(self, args: list[str], cwd: Path, env: dict, timeout: float) -> subprocess.CompletedProcess:
+        if self.process is None:
+            self.process = subprocess.Popen([sys.executable, str(Path(__file__).with_name("fork_server.py"))],
+                                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                            stderr=subprocess.DEVNULL, text=True)
+            atexit.register(self.process.stdin.close)
+        with tempfile.TemporaryDirectory() as folder:
+            out, err = Path(folder) / "stdout", Path(folder) / "stderr"
+            request = {"script": str(PROJECT_ROOT / "train.py"), "args": list(args), "cwd": str(cwd), "env": env,
+                       "stdout": str(out), "stderr": str(err)}
+            self.process.stdin.write(json.dumps(request) + "\n")
+            self.process.stdin.flush()
+            pid = json.loads(self.process.stdout.readline())["pid"]
+            timed_out = threading.Event()
+
+            def stop() -> None:
+                timed_out.set()
+                os.kill(pid, signal.SIGKILL)
+
+            watch = threading.Timer(timeout, stop)
+            watch.start()
+            try:
+                returncode = json.loads(self.process.stdout.readline())["returncode"]
+            finally:
+                watch.cancel()
+            if timed_out.is_set():
+                raise subprocess.TimeoutExpired(["train.py", *args], timeout, out.read_text(), err.read_text())
+            return subprocess.CompletedProcess(["train.py", *args], returncode, out.read_text(), err.read_text())
+
+
+FORK_SERVER = ForkServer()
+
+
 def run_project(*args: str, cwd: Path = PROJECT_ROOT, env: dict | None = None, timeout: int = 600):
-    """Run `python train.py ARGS` in a fresh process, as a learner would."""
+    """`python train.py ARGS`, as a learner runs it, in a child of fork_server.py: a process of its own that starts
+    with TensorFlow already imported (4-5 s of each run here), and otherwise as a fresh one (it picks its devices,
+    dies alone when killed). test_cli.py's first-screen test starts real processes (start_project)."""
+    return FORK_SERVER.run(list(args), cwd, {**os.environ, **(env or {})}, timeout)
+
+
+def start_project(*args: str, cwd: Path = PROJECT_ROOT, env: dict | None = None, timeout: int = 600):
+    """Run `python train.py ARGS` in a new Python process, from its very first line."""
     return subprocess.run([sys.executable, str(PROJECT_ROOT / "train.py"), *args], cwd=cwd, capture_output=True,
                           text=True, timeout=timeout, env={**os.environ, **(env or {})})
 

@@ -11,7 +11,7 @@ from standin.lesson import LESSON
 from standin.runtime import devices, run_files
 from standin.runtime.shapes import total_params
 
-from .conftest import CONFIG_PATH, QUICK, main, refused, run_project
+from .conftest import CONFIG_PATH, QUICK, main, refused, run_project, start_project
 
 
 def test_explain_table_matches_the_built_model(capsys):
@@ -130,10 +130,10 @@ def test_a_run_folder_that_is_a_file_is_refused(capsys, tmp_path):
 def test_the_first_screen_is_quiet_unless_asked_for_verbose():
     """TensorFlow's C++ start-up lines (oneDNN notices, CUDA stubs, cuInit) read like failures on a machine without a
     GPU: runtime/start.py hides them; --verbose shows them again."""
-    quiet = run_project("explain")
+    quiet = start_project("explain")
     assert quiet.returncode == 0 and "agrees with the table" in quiet.stdout
     assert quiet.stderr == "", quiet.stderr[-3000:]
-    verbose = run_project("explain", "--verbose")
+    verbose = start_project("explain", "--verbose")
     assert verbose.returncode == 0 and "agrees with the table" in verbose.stdout
     tensorflow_lines = [line for line in verbose.stderr.splitlines()
                         if line.startswith(("I0000", "W0000", "E0000", "WARNING: All log messages before absl"))]
