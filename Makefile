@@ -19,8 +19,10 @@ demo: $(BIN)/.installed
 	cd $(DEMO_DIR)/mnist_classic && ../../$(BIN)/python train.py data.source=auto
 
 ## test: the template's tests (render every choice, hooks, generated projects' own tests)
+# Three workers on two cores: a worker waiting on a child process (a project's run, its own pytest) leaves a core
+# idle that a third one fills (measured: 375 s with two workers, 345 s with three, the same tests).
 test: $(BIN)/.installed
-	$(BIN)/python -m pytest -n 2 --dist load --maxschedchunk 1 --durations=40 tests
+	$(BIN)/python -m pytest -n 3 --dist load --maxschedchunk 1 --durations=40 tests
 
 ## test-cluster: the slow tests of several workers (Ray's launch, the Slurm script, the GAN on two workers)
 test-cluster: $(BIN)/.installed

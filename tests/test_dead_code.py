@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from .conftest import ARCHITECTURES, BIN
-from .test_generated import WITH_CELLS
 
 # vulture counts a name as used once it appears here.
 CALLED_BY_CONVENTION = """
@@ -33,10 +32,10 @@ def vulture(paths: list[Path], whitelist: Path, *options: str) -> list[str]:
     return result.stdout.splitlines()
 
 
-@pytest.mark.parametrize(("architecture", "rnn_cell"), WITH_CELLS)
-def test_a_learners_package_holds_only_what_it_uses(bake, tmp_path, architecture, rnn_cell):
+@pytest.mark.parametrize("architecture", ARCHITECTURES)
+def test_a_learners_package_holds_only_what_it_uses(bake, tmp_path, architecture):
     """The lesson's modules, read with the runtime that calls them (the runtime's own dead code is the next test's)."""
-    project = bake(architecture=architecture, rnn_cell=rnn_cell)
+    project = bake(architecture=architecture)
     package = project / "src" / project.name
     whitelist = tmp_path / "called_by_convention.py"
     whitelist.write_text(CALLED_BY_CONVENTION)

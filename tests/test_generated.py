@@ -17,13 +17,10 @@ SHARED = TEMPLATE.parent / "shared"
 # What every run directory holds when the run has finished (test_cluster.py checks a launched run for them).
 RUN_ARTIFACTS = {"config.yaml", "model.keras", "history.csv", "metrics.json", "training_curves.png", "logs",
                  "checkpoints"}
-# The recurrent projects are tested with both cells; for the others the rnn_cell answer changes nothing.
+# The recurrent projects: the rnn_cell answer sets one line, config.yaml's default cell
+# (test_the_cell_answer_sets_only_the_default_cell), and each project's own model tests build, run, save and reload
+# both cells whatever the answer; so each project's suite runs once, with the default answer.
 RECURRENT = ("rnn_sentiment", "seq2seq_translation")
-WITH_CELLS = [(a, "lstm") for a in ARCHITECTURES] + [(a, "gru") for a in ARCHITECTURES if a in RECURRENT]
-# For a recurrent project the answer sets one line, config.yaml's default cell (test_the_cell_answer_sets_only_
-# the_default_cell checks it). With the second cell, the project's tests that train, save, evaluate and predict
-# with its network are run; its model tests build both cells whatever the answer, its data tests need no cell.
-SECOND_CELL_TESTS = ["-k", "test_lesson or test_predict"]
 
 
 def small_model(project: Path) -> list[str]:
@@ -32,13 +29,12 @@ def small_model(project: Path) -> list[str]:
     return runpy.run_path(str(quick))["MODEL_OVERRIDES"]
 
 
-@pytest.mark.parametrize(("architecture", "rnn_cell"), WITH_CELLS)
-def test_generated_project_passes_its_own_tests(bake, architecture, rnn_cell):
-    project = bake(architecture=architecture, rnn_cell=rnn_cell)
+@pytest.mark.parametrize("architecture", ARCHITECTURES)
+def test_generated_project_passes_its_own_tests(bake, architecture):
+    project = bake(architecture=architecture)
     if SHARED.is_dir():  # the projects' tests on real data look for shared/data beside the project
         (project.parent / "shared").symlink_to(SHARED)
-    selection = SECOND_CELL_TESTS if rnn_cell == "gru" else []
-    result = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs", *selection], cwd=project)
+    result = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs"], cwd=project)
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
     assert " passed" in result.stdout
     if SHARED.is_dir():

@@ -52,8 +52,10 @@ def test_explain_prints_the_gate_equations_with_their_counts(capsys):
     assert "layer total: 37,248 parameters" in out and "agrees with the table" in out
 
 
-def test_saved_model_reads_raw_strings(tmp_path):
-    cfg = small("model.rnn_units=[4]")
+@pytest.mark.parametrize("cell", recurrent.CELLS)
+def test_saved_model_reads_raw_strings(cell, tmp_path):
+    """With either cell (the answer at generation sets config.yaml's; the model is the same code)."""
+    cfg = small("model.rnn_units=[4]", f"model.rnn_cell={cell}")
     model = saved_model(build_model(cfg), cfg, vocabulary=["", "[UNK]", "good", "bad", "film"])
     texts = np.array(["A good film!", "bad", "words it never saw"], dtype=object)
     before = np.asarray(model.predict(texts, verbose=0))

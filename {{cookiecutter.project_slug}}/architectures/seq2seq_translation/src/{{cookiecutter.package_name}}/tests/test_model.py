@@ -58,12 +58,13 @@ def test_padding_after_the_end_changes_nothing():
     np.testing.assert_allclose(float(short), float(padded), rtol=1e-6)
 
 
+@pytest.mark.parametrize("cell", recurrent.CELLS)
 @pytest.mark.parametrize("attention", ["none", "luong", "bahdanau"])
-def test_greedy_decoding_follows_the_trained_model(attention, tmp_path):
+def test_greedy_decoding_follows_the_trained_model(attention, cell, tmp_path):
     """Each word greedy decoding picks is the argmax the teacher-forced model gives after the words before it,
-    also after a save/load round trip (the decoder finds the loaded model's layers by name)."""
+    also after a save/load round trip (the decoder finds the loaded model's layers by name), with either cell."""
     keras.utils.set_random_seed(1)
-    cfg = small(f"model.attention={attention}")
+    cfg = small(f"model.attention={attention}", f"model.rnn_cell={cell}")
     model = saved_model(build_model(cfg), cfg, SOURCE_WORDS)
     model.save(tmp_path / "model.keras")
     model = keras.models.load_model(tmp_path / "model.keras")
