@@ -4,6 +4,7 @@ cookiecutter puts the template's folder on `sys.path` while it renders, so it fi
 name. The pre-generation hook loads it too, for `name_problem` and `shown`.
 """
 
+import logging
 import sys
 
 from jinja2.ext import Extension
@@ -47,8 +48,35 @@ def checked_folder_name(slug: str) -> str:
     return slug
 
 
+class DropFailedHookTraceback(logging.Filter):
+    """Drops cookiecutter's log of a hook that exited non-zero: its `logger.exception` in cookiecutter/hooks.py
+    prints a 12-line FailedHookException traceback after the hook's own `error: ...` lines. Every other record
+    passes."""
+
+    def __init__(self, failed_hook: type[BaseException]):
+        super().__init__()
+        self.failed_hook = failed_hook
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.name == "cookiecutter.hooks" and record.exc_info
+                    and isinstance(record.exc_info[1], self.failed_hook))
+
+
+def quiet_failed_hooks() -> None:
+    """Give the console handlers that the cookiecutter command set up (cookiecutter/log.py) the filter above,
+    except under --verbose (a handler at DEBUG): that, and a --debug-file, still get the traceback. The
+    Python API sets up no handler, so it is left alone; it raises FailedHookException to its caller anyway."""
+    from cookiecutter.exceptions import FailedHookException  # only imported inside cookiecutter, not by the hook
+
+    for handler in logging.getLogger("cookiecutter").handlers:
+        if (type(handler) is logging.StreamHandler and handler.level > logging.DEBUG
+                and not any(isinstance(f, DropFailedHookTraceback) for f in handler.filters)):
+            handler.addFilter(DropFailedHookTraceback(FailedHookException))
+
+
 class Filters(Extension):
     def __init__(self, environment):
         super().__init__(environment)
         environment.filters["toml"] = toml_string
         environment.filters["checked_folder_name"] = checked_folder_name
+        quiet_failed_hooks()

@@ -96,6 +96,32 @@ def test_choice_answers_outside_the_list_are_refused_by_cookiecutter(tmp_path, a
     assert list((tmp_path / "out").glob("*")) == []
 
 
+@pytest.mark.parametrize(
+    ("answers", "message"),
+    [
+        (["package_name=class"], "error: package_name: got 'class'; that is a Python keyword"),
+        (["epochs=abc", "learning_rate=x"], "error: epochs: got 'abc'; expected an integer from 1 to 100000"),
+    ],
+)
+def test_a_refusal_shows_no_traceback(tmp_path, answers, message):
+    """keras_classics_jinja.py drops cookiecutter's log of the failed hook: the user sees the hook's lines and
+    cookiecutter's one line `Hook script failed (exit status: 1)`, not its FailedHookException traceback."""
+    result = cookiecutter_cli(tmp_path / "out", *answers)
+    assert result.returncode == 1
+    assert any(line.startswith(message) for line in result.stderr.splitlines()), result.stderr
+    shown = result.stdout + result.stderr
+    assert "Traceback" not in shown and "FailedHookException" not in shown, shown
+    assert result.stdout.splitlines() == ["Hook script failed (exit status: 1)"], result.stdout
+    assert list((tmp_path / "out").glob("*")) == []
+
+
+def test_verbose_still_shows_the_traceback_of_a_refusal(tmp_path):
+    result = cookiecutter_cli(tmp_path / "out", "--verbose", "package_name=class")
+    assert result.returncode == 1
+    assert "error: package_name: got 'class'" in result.stderr
+    assert "Traceback" in result.stdout and "FailedHookException" in result.stdout, result.stdout
+
+
 def test_every_problem_gets_its_own_line(tmp_path):
     result = cookiecutter_cli(tmp_path / "out", "epochs=x", "batch_size=y", "package_name=for")
     errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
@@ -140,6 +166,7 @@ def test_post_gen_refuses_a_pyproject_that_is_not_toml(tmp_path):
     result = cookiecutter_cli(tmp_path / "out", template=template)
     assert result.returncode != 0
     assert result.stderr.startswith("error: pyproject.toml is not valid TOML: "), result.stderr
+    assert "Traceback" not in result.stdout + result.stderr, result.stdout  # the post-gen hook's log is dropped too
     assert not (tmp_path / "out" / "mnist_classic").exists()
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from standin import schema
 from standin.runtime.config import parse_override
 from standin.runtime.errors import ConfigError
-from standin.runtime.fields import Field
+from standin.runtime.fields import Field, shown_value
 
 from .conftest import CONFIG_PATH, refused
 
@@ -146,3 +148,120 @@ def test_a_bad_config_file_is_refused_with_its_name(capsys, tmp_path, write, mes
     write(path)
     err = refused(capsys, tmp_path, "train", "--config", str(path))
     assert err.startswith(f"error: config file {path}: {message}") and len(err.splitlines()) == 1, err
+
+
+def alias_bomb(levels: int, mapping: bool = False) -> str:
+    """YAML of a few hundred characters that holds 9 ** levels ones: each anchor repeats the one before 9 times."""
+
+    def repeated(item: str) -> str:
+        if mapping:
+            return "{" + ", ".join(f"{name}: {item}" for name in "abcdefghi") + "}"
+        return f"[{', '.join([item] * 9)}]"
+
+    nested = [f"&h0 {repeated('1')}", *(f"&h{level} {repeated(f'*h{level - 1}')}" for level in range(1, levels))]
+    return f"[{', '.join(nested)}]"
+
+
+def edited_config(tmp_path, old: str, new: str):
+    path = tmp_path / "edited" / "config.yaml"
+    path.parent.mkdir(exist_ok=True)
+    text = CONFIG_PATH.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("levels", [7, 10])  # 7: 4.8 million ones, seconds to write out; 10: 3.5 billion, never
+@pytest.mark.parametrize("where", ["config file", "override"])
+def test_an_alias_bomb_in_a_choice_field_is_refused_at_once(capsys, tmp_path, levels, where):
+    """A choice is one of its values as typed: any other type is refused before the value is written out (for the
+    message or a did-you-mean), and the message shows its start only."""
+    bomb = alias_bomb(levels)
+    if where == "config file":
+        args = ["explain", "--config", str(edited_config(tmp_path, "optimizer: adam", f"optimizer: {bomb}"))]
+    else:
+        args = ["explain", f"training.optimizer={bomb}"]
+    started = time.perf_counter()
+    err = refused(capsys, tmp_path, *args)
+    assert time.perf_counter() - started < 1
+    shown = "[[1, 1, 1, 1, 1, 1, 1, 1, 1], [[1, 1, 1, 1, 1, 1, 1, 1, 1], ..."  # its first 60 characters
+    assert err == f"error: training.optimizer: got {shown}; expected one of sgd, momentum, adagrad, rmsprop, adam"
+
+
+@pytest.mark.parametrize("where", ["config file", "override"])
+def test_an_alias_bomb_of_mappings_is_one_problem(tmp_path, where):
+    """Only the config's own sections are opened into keys: any other mapping is one value, never expanded."""
+    bomb = alias_bomb(5, mapping=True)  # 59049 keys, each an unknown key (or a value that is no section) before
+    if where == "config file":
+        found = problems_from(edited_config(tmp_path, "seed: 42", f"seed: 42\nbomb: {bomb}"))
+        assert found == ["bomb: unknown key"]
+    else:
+        (found,) = problems_for(f"training.optimizer={bomb}")
+        assert found.startswith("training.optimizer: got [{a: 1, b: 1, c: 1, d: 1, e: 1, f: 1, g: 1, h: 1, i: 1}, ")
+        assert found.endswith("...; expected one of sgd, momentum, adagrad, rmsprop, adam")
+    recursive = edited_config(tmp_path, "training:\n", "training: &training\n  again: *training\n")
+    (found,) = problems_from(recursive)  # the section holds itself: it is opened once, not forever
+    assert found.startswith("training.again: unknown key")
+    typo = edited_config(tmp_path, "training:\n", "trainig:\n")
+    assert problems_from(typo)[0] == "trainig: unknown key (did you mean training?)"
+
+
+@pytest.mark.parametrize("field", ["seed", "training.learning_rate", "data.shuffle_buffer"])
+@pytest.mark.parametrize("digits", ["1" + "0" * 5000, "-" + "9" * 5000, "0x" + "f" * 5000])
+def test_a_number_too_long_to_read_is_refused_as_out_of_range(capsys, tmp_path, field, digits):
+    """Python refuses to read an integer of more than 4300 digits; no setting needs one of 100 digits or more."""
+    shown = f"{digits[:60]}... ({len(digits)} characters)"
+    expected = {"seed": "an integer from 0 to 2147483647", "training.learning_rate": "a number from 1e-8 to 10",
+                "data.shuffle_buffer": "an integer of at least 1 (of at most 99 digits)"}[field]
+    err = refused(capsys, tmp_path, "explain", f"{field}={digits}")
+    assert err == f"error: {field}: got {shown}; expected {expected}"
+    name = field.split(".")[-1]
+    path = edited_config(tmp_path, f"  {name}: " if "." in field else f"{name}: ",
+                         f"  {name}: {digits} # " if "." in field else f"{name}: {digits} # ")
+    assert problems_from(path) == [f"{field}: got {shown}; expected {expected}"]
+
+
+def test_a_whole_float_too_large_for_any_setting_is_refused():
+    """9999e300 is a whole number: of 304 digits, which config.yaml would not read back."""
+    assert problems_for("data.shuffle_buffer=9999e300") == [
+        "data.shuffle_buffer: got 9.999e+303; expected an integer of at least 1 (of at most 99 digits)"]
+    assert schema.load(CONFIG_PATH, [f"data.shuffle_buffer={'9' * 99}"])["data"]["shuffle_buffer"] == 10**99 - 1
+
+
+def test_showing_a_huge_integer_never_writes_it_out():
+    assert shown_value(10**5000) == "an integer of about 5001 digits"
+    assert shown_value([-(10**5000)]) == "[a negative integer of about 5001 digits]"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "problem"),
+    [
+        ("  epochs: 2\n", "  epochs: 2\n  epochs: 3\n", "training.epochs appears twice (lines 16 and 17); keep one"),
+        ("seed: 42\n", "seed: 42\nseed: 42\n", "seed appears twice (lines 3 and 4); keep one"),
+        ("run:\n", "run:\n  log_gradients: true\n  log_gradients: false\n",
+         "run.log_gradients appears 3 times (lines 31, 32 and 35); keep one"),
+        ("distribute:\n", "training:\n  epochs: 3\ndistribute:\n",
+         "the section training appears twice (lines 15 and 27); keep one, with all its keys"),
+        ("seed: 42\n", "seed: 42\nextra: {a: 1, a: 2}\n", "extra.a appears twice (line 4); keep one"),
+    ],
+)
+def test_a_key_given_twice_is_refused_with_its_lines(tmp_path, old, new, problem):
+    """PyYAML keeps the last of a key given twice, silently; a section given twice lost the first's keys."""
+    path = edited_config(tmp_path, old, new)
+    assert problems_from(path) == [f"config file {path}: {problem}"]
+
+
+def test_a_key_given_twice_in_an_override_is_refused():
+    assert problems_for("training={epochs: 3, epochs: 4}") == [
+        "override 'training={epochs: 3, epochs: 4}': epochs appears twice (line 1); keep one"]
+    # A merge key may set a key that the mapping sets again: that is what merging is for.
+    assert schema.load(CONFIG_PATH, ["training={<<: {epochs: 3}, epochs: 4}"])["training"]["epochs"] == 4
+
+
+@pytest.mark.parametrize("value", ["!!int abc", "!!int 0x", "!!float ''", "!!timestamp soon", "!!bool maybe"])
+def test_a_value_that_does_not_fit_its_tag_is_refused(tmp_path, value):
+    """PyYAML's constructors fail with ValueError, IndexError, KeyError... on these: not valid YAML here."""
+    path = edited_config(tmp_path, "seed: 42", f"seed: {value}")
+    assert problems_from(path) == [f"config file {path}: not valid YAML (a value does not fit the type that its tag "
+                                   f"names, as in !!int abc)"]
+    assert problems_for(f"seed={value}") == [f"seed: got {value!r}; expected an integer from 0 to 2147483647"]

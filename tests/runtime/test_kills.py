@@ -33,9 +33,11 @@ def test_a_kill_within_the_backup_interval_trains_again_from_the_last_backup(tmp
 
 
 # Where a run is killed (storage.crash_point names them), in the order a run reaches them: inside the lesson's
-# pre-training (a helper network's fit) and after it; inside an epoch; after an epoch was logged but before its
-# backup; after fit; while and after model.keras is written; while scoring; while metrics.json is written.
-CRASH_POINTS = ["helper-epoch-0-batch-2", "helper-epoch-1-logged", "after-pretraining", "epoch-0-batch-2",
+# pre-training (two helper networks' fits, the second after the first has finished) and after it; inside an
+# epoch; after an epoch was logged but before its backup; after fit; while and after model.keras is written;
+# while scoring; while metrics.json is written.
+CRASH_POINTS = ["helper_1-epoch-0-batch-2", "helper_1-epoch-1-logged", "helper_2-epoch-0-batch-2",
+                "helper_2-epoch-1-logged", "after-pretraining", "epoch-0-batch-2",
                 "epoch-1-logged", "after-fit", "writing-model.keras", "after-model", "writing-confusion_matrix.png",
                 "after-evaluation", "writing-metrics.json"]
 # Small and bit-for-bit repeatable, with early stopping on so that its state must survive the kill too.
@@ -53,10 +55,15 @@ def test_a_run_killed_at_every_point_in_turn_resumes_to_the_run_never_interrupte
 
     run_dir = tmp_path / "killed"
     command = [*CRASH_RUN, "--run-dir", str(run_dir)]
+    first_phase = run_dir / "backup" / "pretraining" / "helper_1.weights.h5"
     for point in CRASH_POINTS:
         killed = run_project(*command, env={CRASH_ENV: point})
         assert killed.returncode == -signal.SIGKILL, f"never reached {point}: {killed.stderr[-3000:]}"
         assert not (run_dir / "metrics.json").exists(), point
+        if point == "helper_2-epoch-0-batch-2":  # the first phase had finished: it is kept, never trained again
+            kept = first_phase.stat().st_mtime_ns
+        if point == "after-pretraining":
+            assert first_phase.stat().st_mtime_ns == kept, "a finished pre-training phase was trained again"
         command = ["--resume", str(run_dir)]
 
     resumed = run_project(*command)
@@ -66,4 +73,5 @@ def test_a_run_killed_at_every_point_in_turn_resumes_to_the_run_never_interrupte
     assert not {"backup", "unfinished.json"} & names and not list(run_dir.rglob(".*.partial*")), names
     assert comparable(run_dir) == comparable(reference), "a killed and resumed run must end as one never interrupted"
     metrics = json.loads((run_dir / "metrics.json").read_text())
-    assert len(metrics["pretraining"]["loss"]) == 2 and "pretraining_wall_time_seconds" in metrics
+    assert [len(metrics["pretraining"][phase]) for phase in ("helper_1", "helper_2")] == [2, 2]
+    assert "pretraining_wall_time_seconds" in metrics

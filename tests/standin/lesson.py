@@ -122,12 +122,20 @@ class StandIn(Lesson):
         epochs = cfg["model"]["pretrain_epochs"]
         if not epochs:
             return {}
-        with strategy.scope():
-            helper = self.model(cfg)
-            self.compile(helper, optimizer=keras.optimizers.Adam(cfg["training"]["learning_rate"]))
-        history = fit(helper, epochs)
-        network.get_layer("hidden").set_weights(helper.get_layer("hidden").get_weights())
-        return {"pretraining": {"loss": [float(value) for value in history["loss"]]}}
+        # Two phases, the second starting where the first ended, as a DBN's RBMs build on the ones below: named,
+        # so that a run killed in the second restores the first (runtime's PhaseBackup).
+        report, hidden = {}, None
+        for phase in ("helper_1", "helper_2"):
+            with strategy.scope():
+                helper = self.model(cfg)
+                self.compile(helper, optimizer=keras.optimizers.Adam(cfg["training"]["learning_rate"]))
+            if hidden is not None:
+                helper.get_layer("hidden").set_weights(hidden)
+            history = fit(helper, epochs, name=phase)
+            hidden = helper.get_layer("hidden").get_weights()
+            report[phase] = [float(value) for value in history["loss"]]
+        network.get_layer("hidden").set_weights(hidden)
+        return {"pretraining": report}
 
     def epoch_callbacks(self, cfg, datasets, run_dir, fit, strategy, is_chief):
         return [WeightSize()], {"logged_each_epoch": "hidden_weight_size"}

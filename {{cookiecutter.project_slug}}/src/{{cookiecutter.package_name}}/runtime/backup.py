@@ -103,3 +103,26 @@ class RunBackup(keras.callbacks.BackupAndRestore):
         self.set_model(model)
         self._load_model()
         return self.completed_epochs()
+
+
+class PhaseBackup:
+    """A finished phase before `fit` (one RBM of a Deep Belief Net), kept until the run is: its weights, then its
+    history, which marks it done. A run killed in a later phase restores the finished ones instead of training
+    them again. It lives inside the run's backup folder and goes with it."""
+
+    def __init__(self, folder: Path, writes: bool = True):
+        self.folder, self.writes = folder, writes
+
+    def save(self, name: str, network: keras.Model, history: dict) -> None:
+        if self.writes:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            storage.write_atomically(self.folder / f"{name}.weights.h5", network.save_weights)
+            storage.write_json(self.folder / f"{name}.json", history)
+
+    def restore(self, name: str, network: keras.Model) -> dict | None:
+        """The phase's history, its weights loaded into `network`; None if it has not finished."""
+        done = self.folder / f"{name}.json"
+        if not done.exists():
+            return None
+        network.load_weights(self.folder / f"{name}.weights.h5")
+        return json.loads(done.read_text(encoding="utf-8"))

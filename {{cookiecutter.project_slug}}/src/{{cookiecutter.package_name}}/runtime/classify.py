@@ -11,6 +11,8 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+from .cli import at_least_one
+
 
 class ClassifyImages:
     """The `predict` command (runtime/lesson.py's Command): one JSON line per file, its class and top probabilities."""
@@ -24,7 +26,7 @@ class ClassifyImages:
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("files", nargs="+", type=Path, metavar="FILE",
                             help="image files (.png, .npy; JPEG too where the data is photos)")
-        parser.add_argument("--top", type=int, default=3, help="how many classes to list per file (default 3)")
+        parser.add_argument("--top", type=at_least_one, default=3, help="how many classes to list per file (default 3)")
 
     def run(self, args: argparse.Namespace, model, run_metrics: dict, cfg: dict) -> int:
         import numpy as np
@@ -34,7 +36,7 @@ class ClassifyImages:
         images = np.stack([self.read_image(path, tuple(model.input_shape[1:])) for path in args.files])
         probabilities = np.asarray(model.predict(images, verbose=0))
         for path, row in zip(args.files, probabilities, strict=True):
-            best = np.argsort(row)[::-1][: max(1, args.top)]
+            best = np.argsort(row)[::-1][: args.top]
             ranked = {class_names[i]: round(float(row[i]), 4) for i in best}
             print(json.dumps({"file": str(path), "class": class_names[best[0]], "probabilities": ranked}))
         return 0

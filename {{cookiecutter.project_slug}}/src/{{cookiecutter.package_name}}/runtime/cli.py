@@ -27,6 +27,8 @@ from pathlib import Path
 from .config import flatten
 from .errors import ConfigError, UserError
 from .lesson import Lesson
+from .run_files import check_can_make, check_unfinished
+from .run_lock import busy, holder
 
 
 def build_parser(lesson: Lesson) -> argparse.ArgumentParser:
@@ -56,15 +58,15 @@ def build_parser(lesson: Lesson) -> argparse.ArgumentParser:
     compare = commands.add_parser("compare", help="train one run per setting and seed, then compare them")
     compare.add_argument("values", nargs="*", metavar="key=v1,v2", help="the values to compare; a key with one value "
                          "is set for every run")
-    compare.add_argument("--seeds", type=_at_least_one, default=1, help="runs per setting, from the config's seed up")
-    compare.add_argument("--parallel", type=_at_least_one, default=1, help="runs at once (one per GPU on a GPU "
+    compare.add_argument("--seeds", type=at_least_one, default=1, help="runs per setting, from the config's seed up")
+    compare.add_argument("--parallel", type=at_least_one, default=1, help="runs at once (one per GPU on a GPU "
                          "machine)")
     compare.add_argument("--config", default="config.yaml")
     compare.add_argument("--resume", metavar="DIR", type=Path, help="finish this interrupted comparison")
 
     launch = commands.add_parser("launch", help="train on several Ray workers (pip install -e '.[cluster]')")
     launch.add_argument("overrides", nargs="*", metavar="key=value", help="config values to change for this run")
-    launch.add_argument("--workers", type=_at_least_one, required=True, help="worker processes (one replica each)")
+    launch.add_argument("--workers", type=at_least_one, required=True, help="worker processes (one replica each)")
     launch.add_argument("--address", help="a running Ray cluster to join (host:port, or auto); default: start one "
                         "on this machine for the run")
     launch.add_argument("--use-gpu", action="store_true", help="give each worker one GPU")
@@ -73,7 +75,7 @@ def build_parser(lesson: Lesson) -> argparse.ArgumentParser:
     return parser
 
 
-def _at_least_one(text: str) -> int:
+def at_least_one(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"got {text!r}; expected a whole number of at least 1")
     return int(text)
@@ -112,8 +114,7 @@ def _run_setup(lesson: Lesson, args) -> tuple[dict, Path | None]:
     if args.resume:
         run_dir = args.resume
         cfg = lesson.settings(_run_config(run_dir), args.overrides)
-        saved, asked = flatten(lesson.settings(_run_config(run_dir))), flatten(cfg)
-        changed = [key for key in asked if asked[key] != saved[key] and key not in RESUMABLE]
+        changed = [key for key in _changed_settings(lesson, run_dir, cfg) if key not in RESUMABLE]
         if changed:
             raise UserError(f"--resume {run_dir}: cannot change {', '.join(changed)}; a resumed run continues as it "
                             f"was trained (only training.epochs may change, to train further): start a new run instead")
@@ -124,10 +125,12 @@ def _run_setup(lesson: Lesson, args) -> tuple[dict, Path | None]:
         runs = Path(cfg["run"]["runs_dir"])
         if run_dir is None and runs.exists() and not runs.is_dir():
             raise UserError(f"run.runs_dir={str(runs)!r}: is a file; expected a folder to make run directories in")
+        check_can_make(run_dir or runs, f"--run-dir {run_dir}" if run_dir else f"run.runs_dir={str(runs)!r}")
     if run_dir is not None:
-        from .run_files import check_unfinished
-
         check_unfinished(run_dir)
+        who = holder(run_dir)
+        if who:
+            raise busy(run_dir, who)
     return cfg, run_dir
 
 
@@ -163,8 +166,16 @@ def _launch(lesson: Lesson, args) -> int:
     return 0
 
 
+# What the trained model is: `evaluate` scores it as it was trained, on the data its overrides name.
+TRAINED = ("model.", "training.")
+
+
 def _evaluate(lesson: Lesson, args) -> int:
     cfg = lesson.settings(_run_config(args.run_dir), args.overrides)
+    changed = [key for key in _changed_settings(lesson, args.run_dir, cfg) if key.startswith(TRAINED)]
+    if changed:
+        raise UserError(f"evaluate {args.run_dir}: cannot change {', '.join(changed)}; the saved model is scored as "
+                        f"it was trained (data.* may change: score it on other data)")
     _run_metrics(args.run_dir)  # a run that has not finished, or whose files are damaged, is refused first
     model = _load_model(args.run_dir)
     from .run_files import write_metrics
@@ -199,21 +210,28 @@ def _explain(lesson: Lesson, args) -> int:
 
 
 def _compare(lesson: Lesson, args) -> int:
-    from . import comparison
+    from . import comparison, comparison_runs
 
-    slots = comparison.available_slots(args.parallel)
+    slots = comparison_runs.available_slots(args.parallel)
     if args.resume:
         if args.values or args.seeds != 1:
             raise UserError(f"compare --resume {args.resume}: give no values or --seeds; the comparison continues as "
                             f"it was planned (its comparison.json)")
         folder, steps = args.resume, comparison.read_plan(args.resume)
+        comparison_runs.check_none_running(folder, steps)
     else:
         folder, steps = comparison.start(lesson, Path(args.config), args.values, args.seeds)
-    comparison.run_all(folder, steps, slots)
+    comparison_runs.run_all(folder, steps, slots, new=not args.resume)
     comparison.summarize(lesson, folder, steps)
     print((folder / "summary.md").read_text(encoding="utf-8"))
     print(f"compare: wrote summary.csv, summary.md and curves.png in {folder} (tensorboard --logdir {folder}: HPARAMS)")
     return 0
+
+
+def _changed_settings(lesson: Lesson, run_dir: Path, cfg: dict) -> list[str]:
+    """The keys whose values in `cfg` differ from the run's own config.yaml."""
+    saved, asked = flatten(lesson.settings(_run_config(run_dir))), flatten(cfg)
+    return [key for key in asked if asked[key] != saved[key]]
 
 
 def _run_config(run_dir: Path) -> Path:

@@ -1,7 +1,8 @@
 """`python train.py compare KEY=V1,V2 ...`: one experiment with a setting changed, side by side.
 
 Every combination of the values given (a grid) is trained once per seed (`--seeds N`: the config's
-seed and the N - 1 after it). Each run is `python train.py --run-dir` in a process of its own: an
+seed and the N - 1 after it). Each run is `python train.py --run-dir` in a process of its own
+(comparison_runs.py): an
 ordinary run directory that `evaluate` and `predict` accept, and nothing carried from one run into
 the next (TensorFlow's XLA, float16 and determinism settings hold for a whole process). The values
 are YAML, like any override, so `model.hidden_units=[512,512],[100]` compares two lists.
@@ -18,12 +19,8 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import re
 import statistics
-import subprocess
-import sys
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -35,7 +32,6 @@ from .errors import ConfigError, UserError
 from .lesson import Lesson
 
 PLAN = "comparison.json"
-TRAIN_PY = Path(__file__).resolve().parents[3] / "train.py"
 # Keys that take one value in a comparison: the first seed (--seeds N adds the N - 1 after it), and where it
 # makes its one folder.
 NOT_COMPARED = {"seed": "give one, the first, and --seeds N", "run.runs_dir": "give it one value: the comparison makes "
@@ -80,6 +76,10 @@ def plan(lesson: Lesson, config_path: Path, texts: list[str], seeds: int) -> tup
             problems.append(f"compare {text!r}: {key} cannot be compared here; {NOT_COMPARED[key]}")
         elif key in grid:
             problems.append(f"compare {text!r}: {key} is given twice; list all its values once")
+        elif len({shown(value) for value in values}) < len(values):
+            twice = next(shown(value) for value in values if [shown(v) for v in values].count(shown(value)) > 1)
+            problems.append(f"compare {text!r}: {twice} is given twice; give each value once (--seeds N trains a "
+                            f"setting with N seeds)")
         else:
             grid[key] = values
     compared = [key for key, values in grid.items() if len(values) > 1]
@@ -125,6 +125,9 @@ def start(lesson: Lesson, config_path: Path, texts: list[str], seeds: int) -> tu
             break
         except FileExistsError:
             folder = folder.with_name(f"{folder.name.rsplit('~', 1)[0]}~{attempt}")
+        except OSError as error:
+            raise UserError(f"run.runs_dir={str(runs_dir)!r}: cannot make the comparison's folder in it "
+                            f"({error.strerror or error})") from None
     storage.write_atomically(folder / "config.yaml", lambda path: config_module.dump(base, path))
     storage.write_json(folder / PLAN, steps)
     return folder, steps
@@ -139,70 +142,6 @@ def read_plan(folder: Path) -> dict:
         pass
     raise UserError(f"--resume {folder}: not a comparison folder (no readable {PLAN} and config.yaml); "
                     f"start one with python train.py compare KEY=V1,V2")
-
-
-def available_slots(parallel: int) -> list[dict]:
-    """The environment of each process slot: one GPU each where there are GPUs, else the CPU shared."""
-    if parallel == 1:
-        return [{}]
-    import tensorflow as tf
-
-    gpus = len(tf.config.list_physical_devices("GPU"))
-    limit, what = (gpus, f"{gpus} GPUs") if gpus else (os.cpu_count() or 1, f"{os.cpu_count()} CPU cores and no GPU")
-    if parallel > limit:
-        raise UserError(f"--parallel: got {parallel}; this machine has {what}, so at most {limit}")
-    return [{"CUDA_VISIBLE_DEVICES": str(slot)} if gpus else {} for slot in range(parallel)]
-
-
-def run_all(folder: Path, steps: dict, slots: list[dict]) -> None:
-    """Train every run that has not finished, one per slot at a time (available_slots); stop when one fails."""
-    todo = [run for run in steps["runs"] if not (folder / run["dir"] / "metrics.json").exists()]
-    print(f"compare: {len(steps['runs']) - len(todo)} of {len(steps['runs'])} runs already finished in {folder}")
-    running: dict[int, tuple[subprocess.Popen, dict, object]] = {}
-    failed = []
-    while todo or running:
-        while todo and len(running) < len(slots) and not failed:
-            slot = next(index for index in range(len(slots)) if index not in running)
-            run = todo.pop(0)
-            run_dir = folder / run["dir"]
-            resume = (run_dir / "config.yaml").exists()
-            args = (["--resume", str(run_dir)] if resume else
-                    ["--config", str(folder / "config.yaml"), "--run-dir", str(run_dir), *run["overrides"]])
-            print(f"compare: {'resuming' if resume else 'starting'} {run['dir']}", flush=True)
-            log = None
-            if len(slots) > 1:  # runs side by side: each writes its own log
-                (folder / "logs").mkdir(exist_ok=True)
-                log = (folder / "logs" / f"{run['dir']}.txt").open("a", encoding="utf-8")
-            process = subprocess.Popen([sys.executable, str(TRAIN_PY), *args], env={**os.environ, **slots[slot]},
-                                       stdout=log, stderr=subprocess.STDOUT if log else None)
-            running[slot] = process, run, log
-        try:
-            process, run = _next_finished(running)
-        except KeyboardInterrupt:  # Ctrl-C reaches the runs too; each keeps its last backup
-            for other, _, _ in running.values():
-                other.wait()
-            raise UserError(f"compare: interrupted; continue with python train.py compare --resume {folder}") from None
-        if process.returncode != 0:
-            failed.append(f"{run['dir']} (exit status {process.returncode})")
-        else:
-            print(f"compare: finished {run['dir']}", flush=True)
-        if failed:
-            todo.clear()
-    if failed:
-        raise UserError(f"compare: run {', '.join(failed)} failed; the others are kept. Fix the cause, then "
-                        f"python train.py compare --resume {folder}")
-
-
-def _next_finished(running: dict) -> tuple[subprocess.Popen, dict]:
-    """Wait until one of the running processes ends; take it out of `running`."""
-    while True:
-        for slot, (process, run, log) in list(running.items()):
-            if process.poll() is not None:
-                del running[slot]
-                if log:
-                    log.close()
-                return process, run
-        time.sleep(0.2)
 
 
 def summarize(lesson: Lesson, folder: Path, steps: dict) -> list[dict]:

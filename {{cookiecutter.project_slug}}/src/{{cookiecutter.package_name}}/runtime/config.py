@@ -10,14 +10,14 @@ architectures are in `COMMON_FIELDS` below, the architecture's own keys in `sche
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from .errors import ConfigError, UserError
-from .fields import Field, NumberDumper, read_yaml, shown_key, shown_number, suggestion
+from .fields import Field, NumberDumper, read_yaml, shown_key, shown_number, shown_value, suggestion
 
 COMMON_FIELDS: dict[str, Field] = {
     "seed": Field("int", "random seed for weights, shuffling and dropout", minimum=0, maximum=2**31 - 1),
@@ -66,24 +66,32 @@ def parse_override(text: str) -> tuple[str, Any]:
     key, sep, raw = text.partition("=")
     key = key.strip()
     if not sep or not key:
-        raise ConfigError([f"override {text!r}: expected key=value, for example training.epochs=5"])
+        raise ConfigError([f"override {shown_value(text)}: expected key=value, for example training.epochs=5"])
     try:
         value = read_yaml(raw) if raw.strip() else raw
     except (yaml.YAMLError, RecursionError):
         value = raw
+    except ConfigError as error:  # a key given twice in a mapping
+        raise ConfigError([f"override {shown_value(text)}: {problem}" for problem in error.problems]) from None
     return key, value
 
 
-def flatten(tree: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """{"training": {"epochs": 5}} -> {"training.epochs": 5}; lists stay values."""
+def flatten(tree: Mapping[str, Any], sections: Collection[str] | None = None, prefix: str = "") -> dict[str, Any]:
+    """{"training": {"epochs": 5}} -> {"training.epochs": 5}; lists stay values, and so does a mapping that is not
+    one of `sections` (when given): it is checked as one value, never opened (YAML aliases nest billions of keys)."""
     flat: dict[str, Any] = {}
     for name, value in tree.items():
         key = f"{prefix}{name}"
-        if isinstance(value, Mapping):
-            flat.update(flatten(value, key + "."))
+        if isinstance(value, Mapping) and (sections is None or key in sections):
+            flat.update(flatten(value, sections, key + "."))
         else:
             flat[key] = value
     return flat
+
+
+def sections_of(fields: Iterable[str]) -> set[str]:
+    """The sections that hold the keys: "data.tfds_splits.train" -> {"data", "data.tfds_splits"}."""
+    return {key[:index] for key in fields for index, char in enumerate(key) if char == "."}
 
 
 def unflatten(flat: Mapping[str, Any]) -> dict[str, Any]:
@@ -103,9 +111,11 @@ def validate(flat: Mapping[str, Any], fields: Mapping[str, Field],
     ConfigError listing every problem. `check` receives the checked config and yields messages for combinations
     of values that are each fine alone but wrong together."""
     problems: list[str] = []
+    names = [*fields, *sections_of(fields)]
     for key in flat:
-        if key not in fields:
-            problems.append(f"{shown_key(key)}: unknown key{suggestion(key, fields)}")
+        if key not in fields:  # suggest a name as deep: a misspelt section (left whole by flatten) gets a section
+            alike = [name for name in names if name.count(".") == key.count(".")]
+            problems.append(f"{shown_key(key)}: unknown key{suggestion(key, alike)}")
     checked: dict[str, Any] = {}
     for key, field in fields.items():
         if key not in flat:
@@ -134,7 +144,8 @@ def load(
 ) -> dict[str, Any]:
     """Read a YAML file, apply `key=value` overrides on top, and validate the result."""
     path = Path(path)
-    flat = flatten(read_config_file(path))
+    sections = sections_of(fields)
+    flat = flatten(read_config_file(path), sections)
     problems = []
     for text in overrides:
         try:
@@ -143,15 +154,16 @@ def load(
             problems.extend(error.problems)
             continue
         # A section may be given whole (training={epochs: 3, seed: 1}): that sets each key in it.
-        given = flatten({key: value}) if isinstance(value, Mapping) and value else {key: value}
+        given = flatten({key: value}, sections) if isinstance(value, Mapping) and value else {key: value}
+        shown = shown_value(text)
         for name in given:
             section = next((old for old in flat if old.startswith(name + ".")), None)
             above = next((old for old in flat if name.startswith(old + ".")), None)
             if section:
-                problems.append(f"override {text!r}: {shown_key(name)} is a section of the config, not a value; set "
+                problems.append(f"override {shown}: {shown_key(name)} is a section of the config, not a value; set "
                                 f"one of its keys, for example {shown_key(section)}=...")
             elif above:
-                problems.append(f"override {text!r}: {shown_key(above)} is a value, not a section; set it as "
+                problems.append(f"override {shown}: {shown_key(above)} is a value, not a section; set it as "
                                 f"{shown_key(above)}=...")
             else:
                 flat[name] = given[name]
@@ -176,6 +188,8 @@ def read_config_file(path: Path) -> Mapping[str, Any]:
         raise ConfigError([f"config file {path}: {error}"]) from None
     try:
         raw = read_yaml(text)
+    except ConfigError as error:  # a key given twice in a mapping
+        raise ConfigError([f"config file {path}: {problem}" for problem in error.problems]) from None
     except yaml.YAMLError as error:
         shown = " ".join(str(error).split())
         raise ConfigError([f"config file {path}: not valid YAML ({shown})"]) from None

@@ -1,4 +1,4 @@
-"""What one setting may be (`Field`), and YAML read and written as people write numbers.
+"""What one setting may be (`Field`), YAML read and written as people write numbers, and values shown in messages.
 
 Standard library and PyYAML only, like config.py: the template's generation hook imports both.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,13 +16,68 @@ import yaml
 
 from .errors import ConfigError
 
+# No setting needs a number written in more characters; Python refuses to read an integer of more than 4300
+# digits, and takes long over a huge one in hexadecimal or base 60.
+LONGEST_NUMBER = 100
+
+
+class LongNumber:
+    """An integer written in more than LONGEST_NUMBER characters, kept as it was typed: refused by every field."""
+
+    def __init__(self, text: str):
+        self.text = text
+
 
 class NumberLoader(yaml.SafeLoader):
-    """YAML as PyYAML reads it, except that numbers are read as people write them.
+    """YAML as PyYAML reads it, except that numbers are read as people write them, and a key given twice is refused.
 
     PyYAML follows YAML 1.1, where a float needs a dot: `1e-4`, `1E-3` and `5e2` would be read as
     text and refused. YAML 1.2 (and Python, and every course note) reads them as numbers; so do we.
+    PyYAML keeps the last of a key given twice, silently: here that is a ConfigError naming the key and its lines.
     """
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.prefixes: dict[yaml.Node, str] = {}  # a mapping node -> the path of its keys in the document: "training."
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int | LongNumber:
+        if len(node.value) > LONGEST_NUMBER:
+            return LongNumber(node.value)
+        return super().construct_yaml_int(node)
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        if not isinstance(node, yaml.MappingNode):  # `!!set [1]`: PyYAML says what it expected
+            return super().construct_mapping(node, deep)
+        # Each mapping node is constructed once, however many aliases name it, so this stays linear in the text.
+        prefix = self.prefixes.get(node, "")
+        places: dict[Any, list[tuple[yaml.Node, yaml.Node]]] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":  # `<<: *defaults`: a key set again overrides a merged one
+                continue
+            try:
+                places.setdefault(self.construct_object(key_node, deep=deep), []).append((key_node, value_node))
+            except TypeError:  # an unhashable key, which PyYAML refuses below
+                continue
+            if isinstance(value_node, yaml.MappingNode):
+                self.prefixes.setdefault(value_node, f"{prefix}{key_node.value}.")
+        repeated = [pairs for pairs in places.values() if len(pairs) > 1]
+        if repeated:
+            raise ConfigError([given_again(prefix, pairs) for pairs in repeated])
+        return super().construct_mapping(node, deep)
+
+
+NumberLoader.add_constructor("tag:yaml.org,2002:int", NumberLoader.construct_yaml_int)
+
+
+def given_again(prefix: str, pairs: list[tuple[yaml.Node, yaml.Node]]) -> str:
+    """'training.epochs appears twice (lines 16 and 17); keep one', for a key's (key node, value node) pairs."""
+    name = shown_key(f"{prefix}{pairs[0][0].value}")
+    times = "twice" if len(pairs) == 2 else f"{len(pairs)} times"
+    lines = sorted({key_node.start_mark.line + 1 for key_node, _ in pairs})
+    where = f"line {lines[0]}" if len(lines) == 1 else f"lines {', '.join(map(str, lines[:-1]))} and {lines[-1]}"
+    if any(isinstance(value_node, yaml.MappingNode) for _, value_node in pairs):
+        return f"the section {name} appears {times} ({where}); keep one, with all its keys"
+    return f"{name} appears {times} ({where}); keep one"
 
 
 class NumberDumper(yaml.SafeDumper):
@@ -35,10 +90,20 @@ for _side in (NumberLoader, NumberDumper):
         re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$"),
         list("-+0123456789."),
     )
+# As typed, so that it reads back the same (compare writes values as overrides before they are checked).
+NumberDumper.add_representer(
+    LongNumber, lambda dumper, number: dumper.represent_scalar("tag:yaml.org,2002:int", number.text))
 
 
 def read_yaml(text: str) -> Any:
-    return yaml.load(text, Loader=NumberLoader)  # noqa: S506 (a SafeLoader: plain data only)
+    """The data in `text`; a ConfigError (without the file's name) where a mapping gives a key twice."""
+    try:
+        return yaml.load(text, Loader=NumberLoader)  # noqa: S506 (a SafeLoader: plain data only)
+    except ConfigError:  # a ValueError too
+        raise
+    except (ValueError, TypeError, LookupError, AttributeError):
+        # How PyYAML's constructors fail on a value that does not fit its explicit tag: `!!int abc`, `!!bool maybe`.
+        raise yaml.YAMLError("a value does not fit the type that its tag names, as in !!int abc") from None
 
 
 @dataclass(frozen=True)
@@ -93,9 +158,10 @@ class Field:
                 return None
             raise self._error(key, value)
         if self.kind == "choice":
-            if value in self.choices:
+            # Of a choice's own type (so `true` is not the choice 1), and no other value is written out for a hint.
+            if any(type(value) is type(choice) and value == choice for choice in self.choices):
                 return value
-            hint = suggestion(str(value), [str(c) for c in self.choices])
+            hint = suggestion(value, [str(c) for c in self.choices]) if isinstance(value, str) else ""
             raise self._error(key, value, hint)
         if self.kind == "bool":
             if isinstance(value, bool):
@@ -118,6 +184,8 @@ class Field:
 
     def _number(self, key: str, value: Any, kind: type, whole: Any = None) -> int | float:
         shown = value if whole is None else whole
+        if isinstance(value, LongNumber):
+            raise self._too_long(key, shown)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise self._error(key, shown)
         if kind is int and (isinstance(value, float) and not value.is_integer()):
@@ -128,6 +196,8 @@ class Field:
             number = kind(value)
         except OverflowError:  # an integer too large for a float
             raise self._error(key, shown) from None
+        if kind is int and abs(number) >= 10 ** (LONGEST_NUMBER - 1):  # 9999e300: written back, a LongNumber
+            raise self._too_long(key, shown)
         too_low = self.minimum is not None and number < self.minimum
         too_high = self.maximum is not None and (
             number >= self.maximum if self.below_maximum else number > self.maximum
@@ -135,6 +205,10 @@ class Field:
         if too_low or too_high:
             raise self._error(key, shown)
         return number
+
+    def _too_long(self, key: str, shown: Any) -> ConfigError:
+        """Out of range, also where there is no maximum: no setting needs a number that long."""
+        return self._error(key, shown, "" if self.maximum is not None else f" (of at most {LONGEST_NUMBER - 1} digits)")
 
     def _error(self, key: str, value: Any, extra: str = "") -> ConfigError:
         return ConfigError([f"{key}: got {shown_value(value)}; expected {self.allowed()}{extra}"])
@@ -146,18 +220,60 @@ def suggestion(word: str, candidates: Iterable[str]) -> str:
 
 
 def shown_key(name: str) -> str:
-    """A key as typed, or quoted where it holds a line break or another character that does not print."""
-    return name if name.isprintable() else repr(name)
+    """A key as typed, or quoted where it holds a line break or a character that does not print (long ones cut)."""
+    return cut(name if name.isprintable() else repr(name), len(name))
 
 
 def shown_value(value: Any) -> str:
-    """A value as one line, written as it would be typed (long ones cut, with their length)."""
-    if isinstance(value, str):
-        text = repr(value)
+    """A value as one line, written as it would be typed (long ones cut, with their length where it is known).
+
+    Written only as far as it is shown: a few lines of YAML aliases make a list of billions of items."""
+    if isinstance(value, str):  # quoted, so that the text '5' is not taken for the number 5
+        return cut(repr(value[:SHOWN + 1]), len(value))
+    text = ""
+    for piece in pieces(value):
+        text += piece
+        if len(text) > SHOWN:
+            break
+    return cut(text, len(value.text) if isinstance(value, LongNumber) else None)
+
+
+SHOWN = 100  # characters of a value shown whole; a longer one is cut to its first 60
+
+
+def cut(text: str, length: int | None) -> str:
+    if len(text) <= SHOWN:
+        return text
+    return f"{text[:60]}... ({length} characters)" if length else f"{text[:60]}..."
+
+
+def pieces(value: Any) -> Iterator[str]:
+    """`value` in YAML's flow style, a few characters at a time, for as long as they are asked for."""
+    if isinstance(value, list):
+        yield "["
+        for index, item in enumerate(value):
+            yield ", " if index else ""
+            yield from pieces(item)
+        yield "]"
+    elif isinstance(value, dict):
+        yield "{"
+        for index, (key, item) in enumerate(value.items()):
+            yield ", " if index else ""
+            yield from pieces(key)
+            yield ": "
+            yield from pieces(item)
+        yield "}"
+    elif isinstance(value, LongNumber):
+        yield value.text
+    elif isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 4 * SHOWN:
+        # Over 120 digits or so: never written out (thousands of digits take Python long, past 4300 it refuses).
+        sign = "a negative" if value < 0 else "an"
+        yield f"{sign} integer of about {math.floor(math.log10(abs(value))) + 1} digits"
     else:
+        value = value[:SHOWN + 1] if isinstance(value, (str, bytes)) else value
         text = yaml.dump(value, Dumper=NumberDumper, default_flow_style=True, width=10**9).strip()
         text = text.removesuffix("...").strip()
-    return text if len(text) <= 100 else f"{text[:60]}... ({len(text)} characters)"
+        yield text if "\n" not in text else repr(value)
 
 
 def shown_number(number: float) -> str:

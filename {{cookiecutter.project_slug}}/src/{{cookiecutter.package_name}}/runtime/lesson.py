@@ -87,9 +87,10 @@ class Lesson:
 
     def pretrain(self, network, cfg: dict, strategy, fit: Callable, run_dir: Path | None) -> dict:
         """Train the starting weights another way before `fit` (the DBN's RBMs); return a report for metrics.json.
-        `fit(helper_network, epochs)` trains a helper model with the run's seeds and returns its history;
-        run_dir is None on a worker that is not the chief. Called only when the run has no backup yet; an empty
-        report means there was nothing to pre-train."""
+        `fit(helper_network, epochs, name=None)` trains a helper model with the run's seeds and returns its
+        history; a named one is backed up when it has finished, and a run killed after that restores it instead
+        of training it again. run_dir is None on a worker that is not the chief. Called only when the run has no
+        backup of `fit` yet; an empty report means there was nothing to pre-train."""
         return {}
 
     def epoch_callbacks(self, cfg: dict, datasets, run_dir: Path, fit: Callable, strategy,

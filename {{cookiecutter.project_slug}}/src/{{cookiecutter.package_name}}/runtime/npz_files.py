@@ -55,6 +55,9 @@ def read_labelled_images(path: str | Path, image_size: tuple[int, int] | None = 
             allowed = f"0-{num_classes - 1}" if num_classes else "from 0"
             raise DataError(f"{where}: y_{split} holds {y.dtype} values from {y.min()} to {y.max()}; expected "
                             f"integer labels {allowed}")
+        if np.issubdtype(x.dtype, np.floating) and not np.isfinite(x).all():
+            raise DataError(f"{where}: x_{split} holds {np.count_nonzero(~np.isfinite(x))} NaN or infinite values; "
+                            f"expected grey levels 0-255")
         if x.dtype != np.uint8 and (x.min() < 0 or x.max() > 255):
             raise DataError(f"{where}: x_{split} values run from {x.min()} to {x.max()}; expected grey levels 0-255")
         arrays[f"x_{split}"], arrays[f"y_{split}"] = images.astype(np.uint8), y.astype(np.int64)

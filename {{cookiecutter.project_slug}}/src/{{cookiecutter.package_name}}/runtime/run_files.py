@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -34,6 +35,26 @@ def new_run_dir(cfg: dict, name: str) -> Path:
             raise RunError(f"run.runs_dir={str(runs)!r}: cannot make a run directory in it "
                            f"({error.strerror or error})") from None
     raise RunError(f"run.runs_dir={str(runs)!r}: could not create a new run directory")
+
+
+def make_run_dir(run_dir: Path) -> None:
+    """The folder asked for with --run-dir (or an existing run's), made if it is not there."""
+    try:
+        run_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise RunError(f"--run-dir {run_dir}: cannot make it ({error.strerror or error}); give a folder this user "
+                       f"can write in") from None
+
+
+def check_can_make(folder: Path, what: str) -> None:
+    """Refuse at once a folder that cannot be made or written in: under a file, or where this user may not write."""
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise RunError(f"{what}: {existing} is a file; expected a folder (new, or one to write in)")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise RunError(f"{what}: cannot write in {existing} (no permission); give a folder this user can write in")
 
 
 def is_finished(run_dir: Path) -> bool:

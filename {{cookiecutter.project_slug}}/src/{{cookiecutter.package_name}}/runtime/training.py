@@ -18,13 +18,14 @@ import tensorflow as tf
 
 from . import __version__, gradients, plots, storage
 from . import config as config_module
-from .backup import RunBackup
+from .backup import PhaseBackup, RunBackup
 from .callbacks import CrashPoints, EpochSeeds, EpochTimer, early_stopping_state, make_callbacks, off_the_step
 from .devices import configure_devices, make_optimizer, make_strategy, steps_per_execution
 from .lesson import Lesson
 from .multi_worker import fit_multi_worker
 from .progress import EpochProgress
-from .run_files import UNFINISHED, RunError, keep_history, new_run_dir, read_unfinished, record_unfinished
+from .run_files import UNFINISHED, RunError, keep_history, make_run_dir, new_run_dir, read_unfinished, record_unfinished
+from .run_lock import hold, release
 
 
 def monitored(lesson: Lesson, datasets) -> str:
@@ -58,26 +59,33 @@ def train(lesson: Lesson, cfg: dict, run_dir: Path | None = None, verbose: bool 
     multi_worker = isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy)
     is_chief = not multi_worker or strategy.cluster_resolver.task_id == 0
 
-    # Each replica gets `batch_size` examples, so one step consumes batch_size x replicas.
-    global_batch = cfg["training"]["batch_size"] * replicas
-    datasets = lesson.data(cfg, global_batch, even_batches=replicas > 1)
-    if datasets.validation is not None and int(datasets.validation.cardinality()) == 0:
-        raise RunError(f"data.validation_split: the validation set is smaller than one global batch ({global_batch}); "
-                       f"hold out more examples or lower training.batch_size")
+    try:
+        if is_chief and run_dir is not None and run_dir.is_dir():  # a run to finish, or a folder given: lock it now
+            hold(run_dir)
+        # Each replica gets `batch_size` examples, so one step consumes batch_size x replicas.
+        global_batch = cfg["training"]["batch_size"] * replicas
+        datasets = lesson.data(cfg, global_batch, even_batches=replicas > 1)
+        if datasets.validation is not None and int(datasets.validation.cardinality()) == 0:
+            raise RunError(f"data.validation_split: the validation set is smaller than one global batch "
+                           f"({global_batch}); hold out more examples or lower training.batch_size")
 
-    if run_dir is None:
-        run_dir = new_run_dir(cfg, lesson.name)
-    if is_chief:
-        print(f"run directory: {run_dir}", flush=True)
-    # Only the chief writes; the other workers of a multi-worker run go by its files (the run directory is on
-    # storage they share), so that all of them restore the same backup and train the same epochs.
-    if is_chief:
-        run_dir.mkdir(parents=True, exist_ok=True)
-    if not (run_dir / "model.keras").exists():  # written in one rename: there means trained and saved
-        train_and_save(lesson, cfg, run_dir, strategy, datasets, is_chief, verbose)
-    if not is_chief:
-        return {}
-    return finish(lesson, cfg, run_dir, datasets)
+        if run_dir is None:
+            run_dir = new_run_dir(cfg, lesson.name)
+        if is_chief:
+            print(f"run directory: {run_dir}", flush=True)
+        # Only the chief writes; the other workers of a multi-worker run go by its files (the run directory is on
+        # storage they share), so that all of them restore the same backup and train the same epochs.
+        if is_chief:
+            make_run_dir(run_dir)
+            hold(run_dir)
+        if not (run_dir / "model.keras").exists():  # written in one rename: there means trained and saved
+            train_and_save(lesson, cfg, run_dir, strategy, datasets, is_chief, verbose)
+        if not is_chief:
+            return {}
+        return finish(lesson, cfg, run_dir, datasets)
+    finally:  # the run is finished, or this process gives up on it: either way it writes no more
+        if run_dir is not None:
+            release(run_dir)
 
 
 def train_and_save(lesson: Lesson, cfg: dict, run_dir: Path, strategy, datasets, is_chief: bool,
@@ -128,7 +136,8 @@ def train_and_save(lesson: Lesson, cfg: dict, run_dir: Path, strategy, datasets,
     # run skips that: its backup holds the weights reached since.
     if not done:
         started = time.perf_counter()
-        report = lesson.pretrain(model, cfg, strategy, partial(_fit_for_history, fit, cfg["seed"]),
+        phases = PhaseBackup(run_dir / "backup" / "pretraining", writes=is_chief)
+        report = lesson.pretrain(model, cfg, strategy, partial(_fit_for_history, fit, cfg["seed"], phases),
                                  run_dir if is_chief else None)
         if report:
             report["pretraining_wall_time_seconds"] = round(time.perf_counter() - started, 3)
@@ -139,7 +148,7 @@ def train_and_save(lesson: Lesson, cfg: dict, run_dir: Path, strategy, datasets,
     callbacks = make_callbacks(cfg, run_dir, monitor, is_chief, past, backup)
     # A lesson may add per-epoch callbacks (the GAN's image grids and quality measures). They run right after the
     # timer and the seeds, so the CSV log, the best checkpoint and early stopping see what they add to the logs.
-    extra, report = lesson.epoch_callbacks(cfg, datasets, run_dir, partial(_fit_for_history, fit, cfg["seed"]),
+    extra, report = lesson.epoch_callbacks(cfg, datasets, run_dir, partial(_fit_for_history, fit, cfg["seed"], None),
                                            strategy, is_chief)
     callbacks[2:2] = extra
     if report and is_chief:
@@ -205,10 +214,16 @@ def finish(lesson: Lesson, cfg: dict, run_dir: Path, datasets) -> dict:
     return metrics
 
 
-def _fit_for_history(fit, seed: int, network: keras.Model, epochs: int) -> dict[str, list[float]]:
-    """Train a helper network (such as one RBM) with only the timer and the seeds; return its per-epoch logs."""
-    history = keras.callbacks.History()
-    crash_points = [CrashPoints("helper-")] if os.environ.get(storage.CRASH_ENV) else []
+def _fit_for_history(fit, seed: int, phases: PhaseBackup | None, network: keras.Model, epochs: int,
+                     name: str | None = None) -> dict[str, list[float]]:
+    """Train a helper network (such as one RBM) with only the timer and the seeds; return its per-epoch logs.
+    A named one is backed up once trained (backup.PhaseBackup): a run killed after it restores it instead."""
+    if name and phases and (history := phases.restore(name, network)) is not None:
+        return history
+    logs = keras.callbacks.History()
+    crash_points = [CrashPoints(f"{name or 'helper'}-")] if os.environ.get(storage.CRASH_ENV) else []
     fit(network, epochs, off_the_step([EpochTimer(), EpochSeeds(seed), keras.callbacks.TerminateOnNaN(), *crash_points,
-                                       history]))
-    return history.history
+                                       logs]))
+    if name and phases:
+        phases.save(name, network, logs.history)
+    return logs.history

@@ -45,9 +45,10 @@ METRICS = ["accuracy"]
 def pretrain(model: keras.Model, cfg: dict, strategy, fit: Callable, run_dir: Path | None) -> dict:
     """Greedy layer-wise pre-training; returns what metrics.json records of it.
 
-    fit(trainer, epochs) trains on the run's training pipeline (and scores the validation split) and
-    returns the per-epoch logs. run_dir: where the pictures and the per-epoch table go (None on workers
-    other than the chief).
+    fit(trainer, epochs, name) trains on the run's training pipeline (and scores the validation split) and
+    returns the per-epoch logs; each RBM, once trained, is kept in the run's backup under its name, so a run
+    killed while a later one trains does not train it again. run_dir: where the pictures and the per-epoch
+    table go (None on workers other than the chief).
     """
     if not cfg["model"]["pretrain"]:
         return {"pretraining": None}
@@ -64,7 +65,7 @@ def pretrain(model: keras.Model, cfg: dict, strategy, fit: Callable, run_dir: Pa
             trainer = RBMTrainer(rbm, visible, below=rbms, cd_k=settings["cd_k"], persistent_chains=persistent)
             trainer.compile(optimizer=keras.optimizers.SGD(settings["learning_rate"], momentum=settings["momentum"]))
             trainer.optimizer.build(rbm.trainable_weights)  # now, so that fit traces its step once, not twice
-        history = fit(trainer, settings["epochs"])
+        history = fit(trainer, settings["epochs"], name=f"rbm_{index}")
         model.get_layer(f"dense_{index}").set_weights([rbm.kernel.numpy(), rbm.hidden_bias.numpy()])
         rbms.append(rbm)
         visible = units
