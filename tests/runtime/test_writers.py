@@ -15,10 +15,9 @@ from standin.lesson import LESSON
 from standin.runtime import comparison, run_lock
 from standin.runtime.storage import CRASH_ENV
 
+from ..conftest import QUIET_TF
 from ..test_generated import history_epochs
 from .conftest import CONFIG_PATH, PROJECT_ROOT, QUICK, main, run_project
-
-QUIET = {"TF_CPP_MIN_LOG_LEVEL": "3"}
 
 
 def wait_for(condition, seconds: float = 120.0) -> None:
@@ -34,7 +33,7 @@ def test_two_resumes_of_one_run_the_second_is_refused(tmp_path):
                          env={CRASH_ENV: "epoch-1-batch-0"})
     assert killed.returncode == -signal.SIGKILL, killed.stderr[-3000:]
     first = subprocess.Popen([sys.executable, str(PROJECT_ROOT / "train.py"), "--resume", str(run_dir),
-                              "training.epochs=30"], cwd=PROJECT_ROOT, env={**os.environ, **QUIET},
+                              "training.epochs=30"], cwd=PROJECT_ROOT, env={**os.environ, **QUIET_TF},
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     wait_for(lambda: f"process {first.pid} " in (run_lock.holder(run_dir) or "") or first.poll() is not None)
     second = run_project("--resume", str(run_dir), "training.epochs=30")
@@ -52,7 +51,7 @@ def test_a_comparison_killed_on_its_own_takes_its_run_with_it_and_resumes_at_onc
     runs = tmp_path / "runs"
     parent = subprocess.Popen([sys.executable, str(PROJECT_ROOT / "train.py"), "compare", "training.epochs=25,1",
                                *QUICK[:2], "run.backup_interval_seconds=0", f"run.runs_dir={runs}"],
-                              cwd=PROJECT_ROOT, env={**os.environ, **QUIET}, stdout=subprocess.DEVNULL,
+                              cwd=PROJECT_ROOT, env={**os.environ, **QUIET_TF}, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     wait_for(lambda: list(runs.glob("*/01-*/history.csv")) and psutil.Process(parent.pid).children())
     (child,) = psutil.Process(parent.pid).children()

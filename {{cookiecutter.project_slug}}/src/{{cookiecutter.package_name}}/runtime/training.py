@@ -60,8 +60,6 @@ def train(lesson: Lesson, cfg: dict, run_dir: Path | None = None, verbose: bool 
     is_chief = not multi_worker or strategy.cluster_resolver.task_id == 0
 
     try:
-        if is_chief and run_dir is not None and run_dir.is_dir():  # a run to finish, or a folder given: lock it now
-            hold(run_dir)
         # Each replica gets `batch_size` examples, so one step consumes batch_size x replicas.
         global_batch = cfg["training"]["batch_size"] * replicas
         datasets = lesson.data(cfg, global_batch, even_batches=replicas > 1)
@@ -75,7 +73,7 @@ def train(lesson: Lesson, cfg: dict, run_dir: Path | None = None, verbose: bool 
             print(f"run directory: {run_dir}", flush=True)
         # Only the chief writes; the other workers of a multi-worker run go by its files (the run directory is on
         # storage they share), so that all of them restore the same backup and train the same epochs.
-        if is_chief:
+        if is_chief:  # the one writer from here on (run_lock.py), before anything in the run directory changes
             make_run_dir(run_dir)
             hold(run_dir)
         if not (run_dir / "model.keras").exists():  # written in one rename: there means trained and saved
