@@ -28,8 +28,9 @@ def points(project: Path, workdir: Path, label: str, data: list[str], epochs: in
         samples = measure(project, run_dir, overrides)
         metrics = json.loads((run_dir / "metrics.json").read_text())
         rows.append({"batch": batch, "replicas": replicas, "throughput": statistics.median(samples),
-                     "steps": metrics["data"]["num_train"] // (batch * replicas), "xla": metrics["jit_compile"],
-                     "per_call": metrics["steps_per_execution"], "samples": samples})
+                     "steps": metrics["data"]["num_train"] // (batch * replicas),
+                     "xla": metrics["compile"]["jit_compile"], "per_call": metrics["compile"]["steps_per_execution"],
+                     "samples": samples})
     return rows
 
 

@@ -1,28 +1,28 @@
 """The strongest plain Keras for a project's network: the baselines of benchmarks/run.py.
 
-    .venv/bin/python benchmarks/plain_keras.py PROJECT --npz mnist-5k.npz --epochs 12 --shift-in model --out t.json
-    .venv/bin/python benchmarks/plain_keras.py PROJECT --epochs 5 --jit on --out t.json [key=value ...]
+    .venv/bin/python benchmarks/plain_keras.py PROJECT --npz mnist-5k.npz --epochs 8 --shift-in model --out t.json
+    .venv/bin/python benchmarks/plain_keras.py PROJECT --epochs 5 --jit auto --out t.json [key=value ...]
 
 What a careful Keras user writes without the template, for the same network, the same data and
 hold-out, batch size, optimizer (the project's `make_optimizer`) and validation each epoch, with
 Keras's own progress bar (`verbose=1`). No checkpoints, backups, logs or CSV: those are what the
-project adds, and what it must pay for within its speed. Writes the time at the end of each epoch
-to --out as JSON.
+project adds, and what it must pay for within its speed. `--jit` and `--steps-per-execution` default
+to Keras's own defaults (`jit_compile="auto"`: off on a machine without a GPU; one step per call);
+run.py also gives them the project's values. Writes the time at the end of each epoch to --out as
+JSON, with what Keras resolved `jit_compile` to.
 
 MNIST projects (`--npz`): the project's `build_model`, with its random shift done by Keras's stock
-`RandomTranslation` (same range, bilinear, zero fill), on a `tf.data` pipeline from the arrays with
-cache, shuffle, batch and prefetch, and `jit_compile=True`. Keras cannot compile
-`RandomTranslation`, so with the shift in the model (`--shift-in model`, as the Keras examples do
-it) it turns XLA off; the other way a good engineer would try is `--shift-in pipeline`: the shift
-runs on each batch in `tf.data` (`map` after `batch`, in parallel, prefetched) and XLA compiles the
-network. `--steps-per-execution` as in the project shows what that setting alone buys.
+`RandomTranslation` (same range, bilinear, zero fill) in the model, as the Keras examples do it
+(`--shift-in model`; Keras cannot compile that layer with XLA, so it turns XLA off), or on each
+batch in the `tf.data` pipeline (`--shift-in pipeline`: `map` after `batch`, in parallel,
+prefetched), or not at all (`--shift-in none`); on a `tf.data` pipeline from the arrays with cache,
+shuffle, batch and prefetch.
 
 Every other project (no `--npz`): the project's `build_model` (the GAN with its own `train_step`),
 compiled as the project compiles it, on the batches its data loader makes for the config, cached
 after the first epoch and shuffled batch by batch, then prefetched: the pipeline of the keras-io
 text examples (`batch` -> `map` -> `cache` -> `shuffle` -> `prefetch`). Augmentation that the
-project does in the model (AlexNet's crop and flip) still runs every step. `--jit on|off` sets
-`jit_compile`, since XLA helps some networks on a CPU and slows others; run.py takes the faster.
+project does in the model (AlexNet's crop and flip) still runs every step.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ class EpochEnds(keras.callbacks.Callback):
 
 def stock_network(model: keras.Model, shift_in: str, seed: int) -> tuple[keras.Model, keras.layers.Layer | None]:
     """The project's network with its RandomShift swapped for Keras's RandomTranslation (in the model), or
-    taken out of the model (to run in the pipeline); returns the network and the layer for the pipeline."""
+    taken out of the model (to run in the pipeline, or not at all); returns the network and the pipeline's layer."""
     shift = None
 
     def clone(layer):
@@ -61,7 +61,8 @@ def stock_network(model: keras.Model, shift_in: str, seed: int) -> tuple[keras.M
                                                interpolation="bilinear", seed=seed, name=layer.name)
         if shift_in == "model":
             return stock
-        shift = stock
+        if shift_in == "pipeline":
+            shift = stock
         return keras.layers.Identity(name=layer.name)
 
     return keras.models.clone_model(model, clone_function=clone), shift
@@ -99,8 +100,8 @@ def main() -> None:
     parser.add_argument("project", type=Path)
     parser.add_argument("--npz", type=Path, help="an MNIST .npz: the MNIST projects' baseline")
     parser.add_argument("--epochs", type=int, required=True)
-    parser.add_argument("--shift-in", choices=("model", "pipeline"), default="model", help="with --npz")
-    parser.add_argument("--jit", choices=("on", "off"), default="on", help="jit_compile (with --npz: always on)")
+    parser.add_argument("--shift-in", choices=("model", "pipeline", "none"), default="model", help="with --npz")
+    parser.add_argument("--jit", choices=("auto", "on", "off"), default="auto", help="Keras's default: auto")
     parser.add_argument("--steps-per-execution", type=int, default=1, help="Keras's default is 1")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("overrides", nargs="*")
@@ -117,7 +118,8 @@ def main() -> None:
         model, train, validation, num_train = from_loader(cfg, modules)
     network = modules["model"]
     model.compile(optimizer=modules["devices"].make_optimizer(cfg), loss=network.LOSS, metrics=network.METRICS,
-                  jit_compile=bool(args.npz) or args.jit == "on", steps_per_execution=args.steps_per_execution)
+                  jit_compile={"auto": "auto", "on": True, "off": False}[args.jit],
+                  steps_per_execution=args.steps_per_execution)
     ends = EpochEnds()
     model.fit(train, validation_data=validation, epochs=args.epochs, verbose=1, callbacks=[ends])
     args.out.write_text(json.dumps({"epoch_ends": ends.stamps, "num_train": num_train,

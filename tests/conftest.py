@@ -26,6 +26,12 @@ def run(args: list[str], cwd: Path, timeout: int = 900, env: dict | None = None)
     return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=timeout,
                           env={**os.environ, **QUIET_TF, **(env or {})})
 
+@pytest.fixture(autouse=True, scope="session")
+def xla_choices_in_tmp(tmp_path_factory):
+    """Runs with training.jit_compile: auto measure XLA on this machine and keep the answer; here, not in the
+    user's cache folder (compile_choice.py). Child processes inherit it."""
+    os.environ["KERAS_CLASSICS_XLA_CHOICES"] = str(tmp_path_factory.mktemp("xla") / "xla-choices.json")
+
 
 @pytest.fixture
 def bake(cookies):

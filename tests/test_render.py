@@ -20,10 +20,10 @@ COMMON_FILES = {"README.md", "pyproject.toml", "config.yaml", "train.py", "clust
                 "cluster/tfjob.yaml"}
 # The runtime: the same files, byte for byte, in every project (test_the_runtime_is_the_same_in_every_project).
 RUNTIME_FILES = {f"runtime/{name}.py" for name in (
-    "__init__", "backup", "callbacks", "classify", "cli", "cluster", "comparison", "comparison_runs", "config",
-    "confusion_matrix", "data_sources", "devices", "errors", "fields", "gradients", "image_folders", "layer_cost",
-    "lesson", "multi_worker", "npy_images", "npz_files", "plots", "progress", "quiet", "run_files", "run_lock",
-    "shapes", "start", "storage", "text_files", "training")}
+    "__init__", "backup", "callbacks", "classify", "cli", "cluster", "comparison", "comparison_runs", "compile_choice",
+    "config", "confusion_matrix", "data_sources", "devices", "errors", "fields", "gradients", "image_folders",
+    "layer_cost", "lesson", "multi_worker", "npy_images", "npz_files", "plots", "progress", "quiet", "run_files",
+    "run_lock", "shapes", "start", "storage", "text_files", "training")}
 RUNTIME_FILES |= {"runtime/REFERENCE.md"}
 # The lesson: what every project has of its own, then what each architecture adds.
 PACKAGE_FILES = {"__init__.py", "lesson.py", "evaluation.py", "schema.py", "architecture.py", "data.py", "model.py",

@@ -51,6 +51,9 @@ def test_unknown_key_names_the_closest_one():
         ("training.learning_rate=.nan", "training.learning_rate: got .nan; expected a number from 1e-8 to 10"),
         ("distribute.strategy=gpu", "distribute.strategy: got 'gpu'; expected one of auto, none, mirrored, "
                                     "multi_worker"),
+        ("training.jit_compile=1", "training.jit_compile: got 1; expected one of auto, true, false"),
+        ("training.jit_compile=Auto", "training.jit_compile: got 'Auto'; expected one of auto, true, false "
+                                      "(did you mean auto?)"),
     ],
 )
 def test_bad_values_name_field_value_and_what_is_allowed(override, message):

@@ -14,7 +14,7 @@ import pytest
 import tensorflow as tf
 from standin import schema
 from standin.lesson import LESSON
-from standin.runtime import backup, callbacks, data_sources, devices, plots, run_files, training
+from standin.runtime import backup, callbacks, compile_choice, data_sources, devices, plots, run_files, training
 
 from .conftest import CONFIG_PATH, EPOCHS, FINISHED, PROJECT_ROOT, STEADY_OPTIMIZER, run_project
 
@@ -80,6 +80,91 @@ def test_mixed_precision_trains_with_float16_maths_and_float32_weights(quick_con
         assert all(weight.dtype == "float32" for weight in saved.weights), "weights stay float32"
     finally:
         keras.mixed_precision.set_dtype_policy("float32")  # the global policy, for the tests that follow
+
+
+@pytest.fixture
+def without_op_determinism():
+    """Keras never compiles with XLA while TensorFlow's op determinism is on, and a REPEATABLE run earlier in this
+    process turned it on for good: off for this test, as in a process that trains one run."""
+    from tensorflow.python.framework import config as tf_config
+
+    was_on = tf_config.is_op_determinism_enabled()
+    tf_config.disable_op_determinism()
+    yield
+    if was_on:
+        tf_config.enable_op_determinism()
+
+
+@pytest.mark.usefixtures("without_op_determinism")
+def test_xla_auto_is_decided_on_the_machine_said_and_kept_with_the_run(quick_config, capsys, tmp_path, monkeypatch):
+    """training.jit_compile: auto on a machine without a GPU: a few steps measured both ways, once per machine (the
+    user's cache folder); the run's first lines and metrics.json say what was used and why, and the run's
+    config.yaml keeps the answer for a resume. With a GPU it is Keras's own answer (on)."""
+    monkeypatch.delenv("KERAS_CLASSICS_XLA_CHOICES")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert compile_choice.cache_path() == tmp_path / "cache" / "keras-classics" / "xla-choices.json"
+    monkeypatch.setenv("KERAS_CLASSICS_XLA_CHOICES", str(tmp_path / "xla.json"))
+    cfg = quick_config("training.jit_compile=auto", "training.epochs=1", "training.steps_per_epoch=6",
+                       "training.steps_per_execution=4")
+    gpu = bool(tf.config.list_physical_devices("GPU"))
+    runs = []
+    for _ in range(2):
+        run_dir = run_files.new_run_dir(cfg, LESSON.name)
+        runs.append((run_dir, training.train(LESSON, cfg, run_dir, verbose=0)["compile"]))
+    (first_dir, first), (_, second) = runs
+    assert first["jit_compile_reason"].startswith("training.jit_compile: auto")
+    if not gpu:
+        cache = tmp_path / "xla.json"
+        entry, = json.loads(cache.read_text()).values()
+        assert entry["xla"] > 0 and entry["no_xla"] > 0
+        assert first["jit_compile"] is (entry["xla"] > entry["no_xla"])
+        assert "measured on this machine (no GPU)" in first["jit_compile_reason"] and str(cache) in \
+            first["jit_compile_reason"]
+        assert second == first, "the second run reads the first one's measurement"
+    # 4 steps per call cannot make 6 steps an epoch: Keras would run 8.
+    assert first["steps_per_execution"] == 2 and "must be a multiple" in first["steps_per_execution_reason"]
+    assert schema.load(first_dir / "config.yaml")["training"]["jit_compile"] is first["jit_compile"]
+    shown = capsys.readouterr().out
+    assert f"XLA {'on' if first['jit_compile'] else 'off'} ({first['jit_compile_reason']}); 2 steps per compiled " \
+           "call" in shown, shown
+
+
+@pytest.mark.usefixtures("without_op_determinism")
+def test_measuring_xla_leaves_the_run_as_it_would_have_been(quick_config):
+    """The measurement builds and trains networks of its own; the run's network is built afterwards with the same
+    starting weights and layer names as without it."""
+    import keras
+
+    cfg = quick_config("training.jit_compile=auto")
+    datasets = LESSON.data(cfg, 64)
+    built = []
+    for measured in (False, True):
+        keras.backend.clear_session()
+        keras.utils.set_random_seed(cfg["seed"])
+        if measured:
+            speeds = compile_choice.measure(LESSON, cfg, datasets, steps_per_call=2)
+            assert speeds[True] > 0 and speeds[False] > 0
+        built.append(LESSON.model(cfg, **datasets.adapted))
+    assert [w.path for w in built[0].weights] == [w.path for w in built[1].weights]
+    assert all(np.array_equal(a, b) for a, b in zip(built[0].get_weights(), built[1].get_weights(), strict=True))
+
+
+def test_xla_asked_for_is_used_or_the_reason_it_is_not_is_given(quick_config):
+    """true where a layer cannot be compiled (Keras's RandomTranslation) or the variables live on several CPU
+    devices: off, with the reason."""
+    import keras
+
+    cfg = quick_config("training.jit_compile=true")
+    network = keras.Sequential([keras.Input((8, 8, 1)), keras.layers.RandomTranslation(0.1, 0.1, name="shift"),
+                                keras.layers.Flatten(), keras.layers.Dense(2)])
+    network.compile(loss="mse", jit_compile=compile_choice.jit_compile_asked(cfg, replicas=1))
+    assert network.jit_compile is False
+    assert compile_choice.jit_compile_reason(cfg, network, 1) == ("training.jit_compile: true, but Keras cannot "
+                                                                  "compile these layers with XLA: shift")
+    if not tf.config.list_physical_devices("GPU"):
+        assert compile_choice.jit_compile_asked(cfg, replicas=2) is False
+    assert compile_choice.jit_compile_reason(quick_config("training.jit_compile=false"), network, 1) == \
+        "training.jit_compile: false"
 
 
 def _layers(model):

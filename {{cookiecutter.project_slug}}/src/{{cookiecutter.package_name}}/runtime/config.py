@@ -33,7 +33,8 @@ COMMON_FIELDS: dict[str, Field] = {
     "training.steps_per_epoch": Field("int", "cap on steps per epoch (null = the whole training set)",
                                       minimum=1, optional=True),
     "training.steps_per_execution": Field("int", "steps run inside one compiled call", minimum=1, maximum=10_000),
-    "training.jit_compile": Field("bool", "compile the training step with XLA"),
+    "training.jit_compile": Field("choice", "compile the training step with XLA; auto: decided on the machine of "
+                                  "the run (compile_choice.py)", choices=("auto", True, False)),
     "training.deterministic": Field("bool", "make TensorFlow ops deterministic (repeatable, a little slower)"),
     "training.mixed_precision": Field("bool", "float16 compute with float32 weights and loss scaling (GPUs)"),
     "distribute.strategy": Field("choice", "how training is spread over devices",

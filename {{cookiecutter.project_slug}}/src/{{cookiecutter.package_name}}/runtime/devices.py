@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import os
 import shutil
 
@@ -57,16 +56,6 @@ def make_strategy(cfg: dict) -> tf.distribute.Strategy:
         devices = [d.name for d in gpus] or [d.name for d in cpus]
         return tf.distribute.MirroredStrategy(devices)
     return tf.distribute.get_strategy()
-
-
-def steps_per_execution(cfg: dict, replicas: int) -> int:
-    """training.steps_per_execution, where Keras can run it: it runs an epoch capped at training.steps_per_epoch in
-    whole compiled calls (2 steps asked, 4 per call: 4 run), so the cap must be a multiple; and its multi-step loop
-    fails across several devices (MirroredStrategy over CPU devices, TensorFlow 2.21) and in our multi-worker loop."""
-    steps, cap = cfg["training"]["steps_per_execution"], cfg["training"]["steps_per_epoch"]
-    if replicas > 1 or cfg["distribute"]["strategy"] == "multi_worker":
-        return 1
-    return math.gcd(steps, cap) if cap else steps
 
 
 def make_optimizer(cfg: dict) -> keras.optimizers.Optimizer:

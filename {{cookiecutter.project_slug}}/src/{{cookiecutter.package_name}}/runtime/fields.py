@@ -126,7 +126,7 @@ class Field:
 
     def allowed(self) -> str:
         if self.kind == "choice":
-            text = "one of " + ", ".join(str(c) for c in self.choices)
+            text = "one of " + ", ".join(str(c).lower() if isinstance(c, bool) else str(c) for c in self.choices)
         elif self.kind == "bool":
             text = "true or false"
         elif self.kind == "str":

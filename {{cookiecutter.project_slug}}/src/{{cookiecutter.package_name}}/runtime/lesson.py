@@ -39,6 +39,8 @@ class Lesson:
     evaluation_artifacts: tuple[str, ...] = ()  # what `evaluate` writes beside metrics.json
     monitor: str | None = None  # lower is better, watched by the best checkpoint and early stopping;
     #                             None: val_loss, or loss when there is no validation set
+    measure_xla: bool = True  # training.jit_compile: auto on a CPU alone times XLA both ways (compile_choice.py);
+    #                           False: Keras's answer (off), for networks XLA compiles slowly
 
     # settings -> data -> model -> compile -> fit -> evaluate
 

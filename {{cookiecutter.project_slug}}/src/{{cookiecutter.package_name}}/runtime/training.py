@@ -20,7 +20,8 @@ from . import __version__, gradients, plots, storage
 from . import config as config_module
 from .backup import PhaseBackup, RunBackup
 from .callbacks import CrashPoints, EpochSeeds, EpochTimer, early_stopping_state, make_callbacks, off_the_step
-from .devices import configure_devices, make_optimizer, make_strategy, steps_per_execution
+from .compile_choice import decide, jit_compile_reason, steps_per_execution
+from .devices import configure_devices, make_optimizer, make_strategy
 from .lesson import Lesson
 from .multi_worker import fit_multi_worker
 from .progress import EpochProgress
@@ -91,12 +92,20 @@ def train_and_save(lesson: Lesson, cfg: dict, run_dir: Path, strategy, datasets,
     """Build the network, restore its backup if there is one, train the epochs still to do, and save model.keras."""
     replicas = strategy.num_replicas_in_sync
     multi_worker = isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy)
-    # XLA cannot compile a step whose variables live on several CPU devices; on GPUs it can.
-    jit_compile = cfg["training"]["jit_compile"] and (replicas == 1 or bool(tf.config.list_physical_devices("GPU")))
+    # XLA or not is decided on this machine (compile_choice.py) when a run starts, and recorded: its config.yaml
+    # keeps the answer in place of `auto`, so that a resume compiles as the run began.
+    steps_per_call, steps_reason = steps_per_execution(cfg, replicas)
+    chosen = read_unfinished(run_dir).get("compile")
+    jit_compile, measured = (chosen["jit_compile"], None) if chosen else decide(lesson, cfg, datasets, strategy,
+                                                                               steps_per_call)
     with strategy.scope():
         model = lesson.model(cfg, **datasets.adapted)
         lesson.compile(model, optimizer=make_optimizer(cfg), jit_compile=jit_compile,
-                       steps_per_execution=steps_per_execution(cfg, replicas))
+                       steps_per_execution=steps_per_call)
+    chosen = chosen or {
+        "jit_compile": bool(model.jit_compile),
+        "jit_compile_reason": measured or jit_compile_reason(cfg, model, replicas),
+        "steps_per_execution": steps_per_call, "steps_per_execution_reason": steps_reason}
     # Every worker restores the chief's backup; only the chief writes it.
     backup = RunBackup(run_dir / "backup", cfg["run"]["backup_interval_seconds"], writes=is_chief)
     with strategy.scope():  # restoring builds the optimizer's variables: under the strategy, like the model's
@@ -107,9 +116,14 @@ def train_and_save(lesson: Lesson, cfg: dict, run_dir: Path, strategy, datasets,
                        f"least {done}")
     # Restored (or new): only now does anything in the run directory change.
     if is_chief:
+        print(f"XLA {'on' if chosen['jit_compile'] else 'off'} ({chosen['jit_compile_reason']}); "
+              f"{chosen['steps_per_execution']} steps per compiled call ({chosen['steps_per_execution_reason']})",
+              flush=True)
+        record_unfinished(run_dir, {"compile": chosen})
         keep_history(run_dir / "history.csv", done)
         keep_history(run_dir / "gradients.csv", done + 1)  # run.log_gradients: its row 0 is before training
-        storage.write_atomically(run_dir / "config.yaml", partial(config_module.dump, cfg))
+        kept = {**cfg, "training": {**cfg["training"], "jit_compile": chosen["jit_compile"]}}
+        storage.write_atomically(run_dir / "config.yaml", partial(config_module.dump, kept))
     past = plots.read_history(run_dir / "history.csv")
     monitor = monitored(lesson, datasets)
     patience = cfg["training"]["early_stopping_patience"]
@@ -167,8 +181,6 @@ def train_and_save(lesson: Lesson, cfg: dict, run_dir: Path, strategy, datasets,
                          cluster_resolver=type(strategy.cluster_resolver).__name__)
     record_unfinished(run_dir, {
         "strategy": described,
-        "jit_compile": bool(model.jit_compile),  # what Keras used: it turns XLA off for layers that cannot compile
-        "steps_per_execution": steps_per_execution(cfg, replicas),
         "dtype_policy": model.dtype_policy.name,
         "parameters": model.count_params(),
     })

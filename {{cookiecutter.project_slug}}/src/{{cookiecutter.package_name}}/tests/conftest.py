@@ -58,6 +58,13 @@ class Interrupted:
     resumed: subprocess.CompletedProcess
 
 
+@pytest.fixture(autouse=True, scope="session")
+def xla_choices_in_tmp(tmp_path_factory):
+    """Runs with training.jit_compile: auto measure XLA on this machine and keep the answer; here, not in the
+    user's cache folder (compile_choice.py). Child processes inherit it."""
+    os.environ["KERAS_CLASSICS_XLA_CHOICES"] = str(tmp_path_factory.mktemp("xla") / "xla-choices.json")
+
+
 @pytest.fixture(scope="session")
 def killed_and_resumed(tmp_path_factory) -> Interrupted:
     """The FINISHED run as a learner runs it, with a power cut in the middle: train.py killed with SIGKILL (no

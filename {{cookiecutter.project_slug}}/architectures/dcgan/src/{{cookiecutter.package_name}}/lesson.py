@@ -17,6 +17,9 @@ class DCGANLesson(Lesson):
     command = prediction  # python train.py sample RUN
     headline, evaluation_artifacts = evaluation.HEADLINE, evaluation.ARTIFACTS
     monitor = "frechet_distance"  # lower is closer to the real images; a GAN's losses do not fall as it improves
+    # XLA takes 35 s to compile the two networks' step and then runs it at half the speed (measured on a CPU):
+    # training.jit_compile: auto keeps Keras's answer, off without a GPU, instead of timing both ways.
+    measure_xla = False
 
     def settings(self, path, overrides=()):  # config.yaml and key=value overrides, checked by schema.py
         return schema.load(path, overrides)

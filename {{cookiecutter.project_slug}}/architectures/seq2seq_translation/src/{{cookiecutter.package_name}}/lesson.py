@@ -16,6 +16,9 @@ class Translator(Lesson):
     name = schema.ARCHITECTURE
     command = prediction  # python train.py translate RUN "ein Hund rennt"
     headline, evaluation_artifacts = evaluation.HEADLINE, evaluation.ARTIFACTS
+    # XLA takes 40 s to compile the recurrent loops and then runs them slower (measured on a CPU):
+    # training.jit_compile: auto keeps Keras's answer, off without a GPU, instead of timing both ways.
+    measure_xla = False
 
     def settings(self, path, overrides=()):  # config.yaml and key=value overrides, checked by schema.py
         return schema.load(path, overrides)
