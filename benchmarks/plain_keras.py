@@ -109,17 +109,17 @@ def main() -> None:
     sys.path.insert(0, str(args.project / "src"))
     package = next(path.parent.name for path in (args.project / "src").glob("*/schema.py"))
     modules = {name.rpartition(".")[2]: importlib.import_module(f"{package}.{name}")
-               for name in ("schema", "model", "data", "runtime.devices")}
+               for name in ("schema", "model", "data", "lesson", "runtime.devices")}
     cfg = modules["schema"].load(args.project / "config.yaml", args.overrides)
     keras.utils.set_random_seed(cfg["seed"])
     if args.npz:
         model, train, validation, num_train = from_arrays(args, cfg, modules)
     else:
         model, train, validation, num_train = from_loader(cfg, modules)
-    network = modules["model"]
-    model.compile(optimizer=modules["devices"].make_optimizer(cfg), loss=network.LOSS, metrics=network.METRICS,
-                  jit_compile={"auto": "auto", "on": True, "off": False}[args.jit],
-                  steps_per_execution=args.steps_per_execution)
+    # As the project compiles it (its lesson's `compile`: the loss and metrics; the GAN's train_step has its own).
+    modules["lesson"].LESSON.compile(model, optimizer=modules["devices"].make_optimizer(cfg),
+                                     jit_compile={"auto": "auto", "on": True, "off": False}[args.jit],
+                                     steps_per_execution=args.steps_per_execution)
     ends = EpochEnds()
     model.fit(train, validation_data=validation, epochs=args.epochs, verbose=1, callbacks=[ends])
     args.out.write_text(json.dumps({"epoch_ends": ends.stamps, "num_train": num_train,

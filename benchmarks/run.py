@@ -191,6 +191,7 @@ SPEED_RUNS = {
     "seq2seq_translation": ("seq2seq_translation", ["data.source=synthetic"], 4),
     "dcgan": ("dcgan", MNIST, 4),
 }
+SPEED_ROWS = Path(__file__).resolve().parent / "speed.json"
 SHIFTED = ("mnist_mlp", "lenet5")  # plain Keras shifts these with RandomTranslation in the model, as the project does
 
 
@@ -270,8 +271,9 @@ def speed_section(rows: list[dict], rounds: int, command: str) -> list[str]:
         "project (ex/s) | ratio | every round |", "|---|---|---|---|---|---|---|---|"]
     for row in rows:
         compiled = row["compile"]
+        steps = compiled["steps_per_execution"]
         choice = (f"XLA {'on' if compiled['jit_compile'] else 'off'} ({compiled['jit_compile_reason']}); "
-                  f"{compiled['steps_per_execution']} steps per call")
+                  f"{steps} step{'s' if steps > 1 else ''} per call")
         ours = statistics.median(v for run in row["ours"] for v in run)
         for index, (name, runs) in enumerate(row["bare"].items()):
             plain = statistics.median(v for run in runs for v in run)
@@ -365,8 +367,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as workdir:
         workdir = Path(workdir)
         if args.part in ("speed", "all"):
-            rows = [speed(label, args.rounds, workdir) for label in (args.only or SPEED_RUNS)]
-            write_section("speed", speed_section(rows, args.rounds, command))
+            # Every sample is kept in speed.json; --only measures some rows again and keeps the others.
+            kept = ({row["label"]: row for row in json.loads(SPEED_ROWS.read_text())}
+                    if args.only and SPEED_ROWS.exists() else {})
+            for label in args.only or SPEED_RUNS:  # written after every row: a failure later loses none of them
+                kept[label] = speed(label, args.rounds, workdir)
+                rows = [kept[label] for label in SPEED_RUNS if label in kept]
+                SPEED_ROWS.write_text(json.dumps(rows, indent=1) + "\n")
+                write_section("speed", speed_section(rows, args.rounds, command))
         if args.part in ("images", "all"):
             rows = [mnist_accuracy("mnist_mlp", [], workdir),
                     mnist_accuracy("lenet5", ["model.variant=classic"], workdir),

@@ -4,10 +4,10 @@
 strategy or where a layer cannot be compiled, and off on a machine without a GPU. On a CPU alone XLA makes
 some of these networks faster (a dense net, by 10-30 % on an Intel Xeon with AVX-512) and others much
 slower (LeNet-5's convolutions, 2.7x), so there the run measures a few steps both ways, before it trains, and
-keeps the faster. The answer is kept per machine, network and version in the user's cache folder, so only
-the first run of a network on a machine pays for the measurement: 4-7 s for the MNIST networks on 2 cores.
-A lesson whose network XLA compiles slowly (a recurrent loop: about a minute) says `measure_xla = False`
-and keeps Keras's answer.
+turns XLA on where it is clearly (a tenth) faster. The answer is kept per machine, network and version in
+the user's cache folder, so only the first run of a network on a machine pays for the measurement: 5-15 s
+for the MNIST networks on 2 cores. A lesson whose network XLA compiles slowly (a recurrent loop: about a
+minute) says `measure_xla = False` and keeps Keras's answer.
 """
 
 from __future__ import annotations
@@ -29,8 +29,12 @@ from keras.src.backend.common import global_state
 from . import storage
 from .devices import make_optimizer
 
-# Steps timed each way (at least two compiled calls): enough to see a difference of a few percent between the two.
-MEASURED_STEPS = 16
+# Steps timed each way (at least two compiled calls), and how many times, alternating: the fastest time counts, so
+# that a moment when the machine is busy elsewhere does not decide.
+MEASURED_STEPS, TIMINGS = 16, 3
+# XLA replaces Keras's answer (off) only where it is clearly faster: a closer call is within what timing a few
+# steps can tell apart on a busy machine.
+CLEARLY_FASTER = 1.1
 
 
 def jit_compile_asked(cfg: dict, replicas: int) -> bool | str:
@@ -53,25 +57,23 @@ def decide(lesson, cfg: dict, datasets, strategy, steps_per_call: int) -> tuple[
     key = " | ".join([lesson.name, json.dumps(cfg["model"], sort_keys=True), str(datasets.train.element_spec),
                       f"{steps_per_call} steps per call", cpu_name(), f"TensorFlow {tf.__version__}",
                       f"Keras {keras.__version__}"])
-    choices = read_cache(path)
-    if key not in choices:
+    entry = read_cache(path).get(key)
+    if not (isinstance(entry, dict) and all(isinstance(entry.get(name), (int, float)) for name in ("xla", "no_xla"))):
         started = time.perf_counter()
         speeds = measure(lesson, cfg, datasets, steps_per_call)
         if speeds is None:  # a layer cannot be compiled: Keras says so itself
             return "auto", None
-        choices = read_cache(path)  # another run may have written meanwhile
-        choices[key] = {"xla": round(speeds[True], 1), "no_xla": round(speeds[False], 1),
-                        "measured": time.strftime("%Y-%m-%d"), "seconds": round(time.perf_counter() - started, 1)}
+        entry = {"xla": round(speeds[True], 1), "no_xla": round(speeds[False], 1),
+                 "measured": time.strftime("%Y-%m-%d"), "seconds": round(time.perf_counter() - started, 1)}
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            storage.write_json(path, choices)
+            storage.write_json(path, {**read_cache(path), key: entry})  # read again: another run may have written
         except OSError:  # a read-only home: measured again next time
             pass
-    entry = choices[key]
-    faster = entry["xla"] > entry["no_xla"]
-    return faster, (f"training.jit_compile: auto, and measured on this machine (no GPU) on {entry['measured']} in "
-                    f"{entry['seconds']} s: {entry['xla']:,.0f} examples/s with XLA against {entry['no_xla']:,.0f} "
-                    f"without (kept in {path})")
+    return entry["xla"] > CLEARLY_FASTER * entry["no_xla"], (
+        f"training.jit_compile: auto, and measured on this machine (no GPU; on {entry.get('measured')}, in "
+        f"{entry.get('seconds')} s: {entry['xla']:,.0f} examples/s with XLA against {entry['no_xla']:,.0f} without, "
+        f"on where a tenth faster; kept in {path})")
 
 
 def jit_compile_reason(cfg: dict, model: keras.Model, replicas: int) -> str:
@@ -115,7 +117,7 @@ def steps_per_execution(cfg: dict, replicas: int) -> tuple[int, str]:
 
 def measure(lesson, cfg: dict, datasets, steps_per_call: int) -> dict[bool, float] | None:
     """Training examples per second with XLA and without, on the run's first batches, each network compiled once
-    and then timed twice, alternating; None where Keras cannot compile the network with XLA. The run's random
+    and then timed TIMINGS times, alternating; None where Keras cannot compile the network with XLA. The run's random
     state (Python's, NumPy's, Keras's layer names) is as it was before, so the run trains exactly as it would
     have without the measurement."""
     state = random.getstate(), np.random.get_state(), dict(global_state.get_global_attribute("object_name_uids") or {})
@@ -132,7 +134,7 @@ def measure(lesson, cfg: dict, datasets, steps_per_call: int) -> dict[bool, floa
             networks[jit] = network
         examples = sum(int(tf.shape(tf.nest.flatten(batch)[0])[0]) for batch in batches)
         speeds = {True: 0.0, False: 0.0}
-        for _ in range(2):
+        for _ in range(TIMINGS):
             for jit, network in networks.items():
                 started = time.perf_counter()
                 network.fit(batches, epochs=1, verbose=0)

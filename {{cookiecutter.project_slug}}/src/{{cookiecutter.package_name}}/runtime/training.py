@@ -116,8 +116,9 @@ def train_and_save(lesson: Lesson, cfg: dict, run_dir: Path, strategy, datasets,
                        f"least {done}")
     # Restored (or new): only now does anything in the run directory change.
     if is_chief:
-        print(f"XLA {'on' if chosen['jit_compile'] else 'off'} ({chosen['jit_compile_reason']}); "
-              f"{chosen['steps_per_execution']} steps per compiled call ({chosen['steps_per_execution_reason']})",
+        per_call = chosen["steps_per_execution"]
+        print(f"XLA {'on' if chosen['jit_compile'] else 'off'} ({chosen['jit_compile_reason']}); {per_call} "
+              f"step{'s' if per_call > 1 else ''} per compiled call ({chosen['steps_per_execution_reason']})",
               flush=True)
         record_unfinished(run_dir, {"compile": chosen})
         keep_history(run_dir / "history.csv", done)
