@@ -96,8 +96,10 @@ def main() -> None:
 
     from cookiecutter.main import cookiecutter
 
-    overrides = ["data.source=npz", f"data.npz_path={MNIST_5K}", f"training.epochs={args.epochs}",
-                 "training.early_stopping_patience=0", *args.overrides]
+    # mnist-5k unless the overrides name the data (a project that does not read MNIST)
+    named = any(setting.startswith("data.") for setting in args.overrides)
+    data = [] if named else ["data.source=npz", f"data.npz_path={MNIST_5K}"]
+    overrides = [*data, f"training.epochs={args.epochs}", "training.early_stopping_patience=0", *args.overrides]
     with tempfile.TemporaryDirectory() as workdir:
         project = Path(cookiecutter(str(TEMPLATE), no_input=True, output_dir=workdir,
                                     extra_context={"architecture": args.architecture,
