@@ -23,6 +23,11 @@ compiled as the project compiles it, on the batches its data loader makes for th
 after the first epoch and shuffled batch by batch, then prefetched: the pipeline of the keras-io
 text examples (`batch` -> `map` -> `cache` -> `shuffle` -> `prefetch`). Augmentation that the
 project does in the model (AlexNet's crop and flip) still runs every step.
+
+Validation each epoch is part of like for like. A GAN has no validation loss: its per-epoch check is
+the lesson's own measures (the Fréchet distance on 1,000 generated images and the grid of samples,
+as keras-io's DCGAN draws samples after every epoch), run here as the same callbacks
+(`--epoch-measures lesson`, the default; `none` leaves them out).
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ import argparse
 import importlib
 import json
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -85,14 +91,15 @@ def from_arrays(args, cfg: dict, modules: dict) -> tuple[keras.Model, tf.data.Da
     return model, train, validation, cut
 
 
-def from_loader(cfg: dict, modules: dict) -> tuple[keras.Model, tf.data.Dataset, tf.data.Dataset | None, int]:
-    """Any project's network, on the batches of its own loader, cached and shuffled by batch."""
+def from_loader(cfg: dict, modules: dict) -> tuple[keras.Model, tf.data.Dataset, tf.data.Dataset | None, int, object]:
+    """Any project's network, on the batches of its own loader, cached and shuffled by batch; and the loader's
+    datasets (the GAN's measures read its test images)."""
     datasets = modules["data"].load_datasets(cfg, cfg["training"]["batch_size"])
     batches = int(datasets.train.cardinality())  # negative when the loader cannot tell: then a buffer for all
     train = datasets.train.cache().shuffle(batches if batches > 0 else 100_000, seed=cfg["seed"])
     train = train.prefetch(tf.data.AUTOTUNE)
     validation = None if datasets.validation is None else datasets.validation.cache().prefetch(tf.data.AUTOTUNE)
-    return modules["model"].build_model(cfg, **datasets.adapted), train, validation, datasets.num_train
+    return modules["model"].build_model(cfg, **datasets.adapted), train, validation, datasets.num_train, datasets
 
 
 def main() -> None:
@@ -103,6 +110,8 @@ def main() -> None:
     parser.add_argument("--shift-in", choices=("model", "pipeline", "none"), default="model", help="with --npz")
     parser.add_argument("--jit", choices=("auto", "on", "off"), default="auto", help="Keras's default: auto")
     parser.add_argument("--steps-per-execution", type=int, default=1, help="Keras's default is 1")
+    parser.add_argument("--epoch-measures", choices=("lesson", "none"), default="lesson",
+                        help="the lesson's per-epoch measures (the GAN's validation), or none")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("overrides", nargs="*")
     args = parser.parse_intermixed_args()
@@ -113,15 +122,20 @@ def main() -> None:
     cfg = modules["schema"].load(args.project / "config.yaml", args.overrides)
     keras.utils.set_random_seed(cfg["seed"])
     if args.npz:
-        model, train, validation, num_train = from_arrays(args, cfg, modules)
+        (model, train, validation, num_train), datasets = from_arrays(args, cfg, modules), None
     else:
-        model, train, validation, num_train = from_loader(cfg, modules)
+        model, train, validation, num_train, datasets = from_loader(cfg, modules)
     # As the project compiles it (its lesson's `compile`: the loss and metrics; the GAN's train_step has its own).
     modules["lesson"].LESSON.compile(model, optimizer=modules["devices"].make_optimizer(cfg),
                                      jit_compile={"auto": "auto", "on": True, "off": False}[args.jit],
                                      steps_per_execution=args.steps_per_execution)
-    ends = EpochEnds()
-    model.fit(train, validation_data=validation, epochs=args.epochs, verbose=1, callbacks=[ends])
+    ends, measures = EpochEnds(), []
+    with tempfile.TemporaryDirectory() as folder:  # where the GAN's measures put their classifier and grids
+        if args.epoch_measures == "lesson":  # made before the first epoch (the GAN trains its classifier), as there
+            measures, _ = modules["lesson"].LESSON.epoch_callbacks(
+                cfg, datasets, Path(folder), lambda network, epochs: network.fit(train, epochs=epochs, verbose=0),
+                tf.distribute.get_strategy(), True)
+        model.fit(train, validation_data=validation, epochs=args.epochs, verbose=1, callbacks=[*measures, ends])
     args.out.write_text(json.dumps({"epoch_ends": ends.stamps, "num_train": num_train,
                                     "jit_compile": bool(model.jit_compile)}))
 

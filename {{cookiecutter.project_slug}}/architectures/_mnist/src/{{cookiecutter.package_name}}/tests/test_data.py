@@ -141,6 +141,14 @@ def test_shuffling_depends_on_the_epoch_number_only(quick_config):
     np.testing.assert_array_equal(first_epoch, labels(b))
 
 
+def test_the_shuffled_training_pipeline_runs_untuned(quick_config):
+    """tf.data's autotuning, around the flat_map that draws each epoch's order, stalled the first batch of some
+    epochs for 2-6 s (data_sources.pipeline); the training pipeline is built with it off, the others keep it."""
+    datasets = load_datasets(quick_config(), 32)
+    assert datasets.train.options().autotune.enabled is False
+    assert datasets.test.options().autotune.enabled is not False
+
+
 def test_read_image_errors(tmp_path):
     with pytest.raises(DataError, match="no such file"):
         read_image(tmp_path / "missing.png")
