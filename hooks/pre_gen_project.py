@@ -40,7 +40,8 @@ CONFIG_KEYS = {
 PROJECT_FILES = {"train", "tests", "src", "runs"}
 PROJECT_NAME_LIMIT = 200  # characters; the folder name made from it is cut to 64 in cookiecutter.json
 LICENSES = ("MIT", "BSD-3-Clause", "Apache-2.0", "GPL-3.0-or-later", "LicenseRef-Proprietary")
-RNN_CELLS = ("lstm", "gru")  # model.rnn_cell of the recurrent projects; the other projects ignore the answer
+# model.rnn_cell of the recurrent projects (recurrent.py CELLS); the other projects ignore the answer.
+RNN_CELLS = ("lstm", "gru", "simple")
 IMAGE_CHANNELS = ("1", "3")  # data.channels of the dcgan project, like image_size; the others ignore both
 NOT_ONE_LINE = ("Cc", "Cs", "Zl", "Zp")  # control characters, undecodable bytes, line and paragraph separators
 

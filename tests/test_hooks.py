@@ -83,7 +83,7 @@ def test_pre_gen_refusals(tmp_path, answers, message):
         ("distribute=tpu", "tpu provided for choice variable distribute, but the choices are ['auto', 'none'"),
         ("architecture=resnet", "resnet provided for choice variable architecture, but the choices are ['mnist_mlp'"),
         ("license=WTFPL", "WTFPL provided for choice variable license, but the choices are ['MIT'"),
-        ("rnn_cell=rnn", "rnn provided for choice variable rnn_cell, but the choices are ['lstm', 'gru']"),
+        ("rnn_cell=rnn", "rnn provided for choice variable rnn_cell, but the choices are ['lstm', 'gru', 'simple']"),
         ("image_channels=2", "2 provided for choice variable image_channels, but the choices are ['1', '3']"),
     ],
 )

@@ -5,7 +5,9 @@ from __future__ import annotations
 import ast
 import difflib
 import importlib
+import json
 import re
+import runpy
 import subprocess
 import sys
 import tomllib
@@ -33,7 +35,7 @@ PACKAGE_FILES = {"__init__.py", "lesson.py", "evaluation.py", "schema.py", "arch
 MNIST_FILES = {"data_fields.py"}
 CONVOLUTION = {"conv_shapes.py"}
 SHIFT = {"random_shift.py", "tests/test_random_shift.py"}
-RECURRENT = {"recurrent.py", "tests/test_recurrent.py"}
+RECURRENT = {"recurrent.py", "step_gradients.py", "tests/test_recurrent.py", "tests/test_step_gradients.py"}
 EXTRA_PACKAGE_FILES: dict[str, set[str]] = {
     "mnist_mlp": MNIST_FILES | SHIFT,
     "lenet5": MNIST_FILES | CONVOLUTION | SHIFT | {"layers.py"},
@@ -77,10 +79,19 @@ def test_render_layout_and_config(bake, architecture, optimizer, distribute):
 
 
 @pytest.mark.parametrize("architecture", ["rnn_sentiment", "seq2seq_translation"])
-@pytest.mark.parametrize("rnn_cell", ["lstm", "gru"])
+@pytest.mark.parametrize("rnn_cell", ["lstm", "gru", "simple"])
 def test_rnn_cell_answer_reaches_the_config(bake, architecture, rnn_cell):
     project = bake(architecture=architecture, rnn_cell=rnn_cell)
     assert yaml.safe_load((project / "config.yaml").read_text())["model"]["rnn_cell"] == rnn_cell
+
+
+def test_the_cell_prompt_the_hook_and_the_projects_name_the_same_cells():
+    choices = json.loads((TEMPLATE / "cookiecutter.json").read_text())["rnn_cell"]
+    (recurrent,) = TEMPLATE.glob("*project_slug*/architectures/_rnn/src/*/recurrent.py")
+    hook = ast.parse((TEMPLATE / "hooks" / "pre_gen_project.py").read_text())
+    (checked,) = [ast.literal_eval(node.value) for node in hook.body if isinstance(node, ast.Assign)
+                  and [getattr(target, "id", None) for target in node.targets] == ["RNN_CELLS"]]
+    assert tuple(choices) == runpy.run_path(str(recurrent))["CELLS"] == checked
 
 
 @pytest.mark.parametrize("architecture", ARCHITECTURES)

@@ -1,4 +1,4 @@
-"""LSTM and GRU cells on paper: their gate equations and the parameters each gate adds.
+"""LSTM, GRU and simple recurrent cells on paper: their equations and the parameters each gate adds.
 
 Pure Python (no TensorFlow), so `explain` and the config checks can use it. The equations are
 written the way Keras computes them, and a test runs them in NumPy against Keras's own layers.
@@ -6,14 +6,19 @@ written the way Keras computes them, and a test runs them in NumPy against Keras
 Every gate is a small dense layer that reads the current input x_t (size d) and the previous
 hidden state h_{t-1} (size u, the layer's units): W is d x u, U is u x u, plus a bias of u.
 So an LSTM layer holds 4 u (d + u + 1) parameters. Keras's GRU (reset_after=True, the layout
-cuDNN uses) keeps a second bias for the recurrent part of each gate: 3 u (d + u + 2).
+cuDNN uses) keeps a second bias for the recurrent part of each gate: 3 u (d + u + 2). The simple
+cell (Elman 1990; Keras's SimpleRNN) has no gate: one such layer with tanh is its whole step,
+u (d + u + 1) parameters, and nothing but U carries the past forward (step_gradients.py measures
+what that does to the gradient).
 """
 
 from __future__ import annotations
 
-CELLS = ("lstm", "gru")
+CELLS = ("lstm", "gru", "simple")
+NAMES = {"lstm": "LSTM", "gru": "GRU", "simple": "SimpleRNN"}  # as Keras names the layers
+UNGATED = {"simple"}  # cells whose one block is the new state itself, not a gate
 
-# (gate, equation) in the order Keras stacks them in the kernel: LSTM i, f, c, o; GRU z, r, h.
+# (gate, equation) in the order Keras stacks them in the kernel: LSTM i, f, c, o; GRU z, r, h; simple: the state.
 GATES: dict[str, tuple[tuple[str, str], ...]] = {
     "lstm": (
         ("input", "i_t = sigmoid(W_i x_t + U_i h_{t-1} + b_i)        how much of the candidate to write"),
@@ -26,13 +31,17 @@ GATES: dict[str, tuple[tuple[str, str], ...]] = {
         ("reset", "r_t = sigmoid(W_r x_t + b_r + U_r h_{t-1} + b'_r)    how much of the old state the candidate sees"),
         ("candidate", "n_t = tanh(W_h x_t + b_h + r_t * (U_h h_{t-1} + b'_h))   the new content"),
     ),
+    "simple": (
+        ("state", "h_t = tanh(W x_t + U h_{t-1} + b)                 the new state: no gate, no cell"),
+    ),
 }
 STATE_UPDATES: dict[str, tuple[str, ...]] = {
     "lstm": ("c_t = f_t * c_{t-1} + i_t * g_t                   the cell: the long-term memory",
              "h_t = o_t * tanh(c_t)                             the output and next hidden state"),
     "gru": ("h_t = z_t * h_{t-1} + (1 - z_t) * n_t             one state, no separate cell",),
+    "simple": (),  # its one equation is the update
 }
-BIASES_PER_GATE = {"lstm": 1, "gru": 2}
+BIASES_PER_GATE = {"lstm": 1, "gru": 2, "simple": 1}
 
 
 def gate_params(cell: str, inputs: int, units: int) -> dict[str, int]:
@@ -46,17 +55,24 @@ def layer_params(cell: str, inputs: int, units: int, bidirectional: bool = False
     return sum(gate_params(cell, inputs, units).values()) * (2 if bidirectional else 1)
 
 
+def params_rule(cell: str, inputs: int, units: int) -> str:
+    """How one direction's parameters add up, for the layer table: "4 gates x 64 x (128 + 64 + 1)"."""
+    product = f"{units} x ({inputs} + {units} + {BIASES_PER_GATE[cell]})"
+    return f"no gates: {product}" if cell in UNGATED else f"{len(GATES[cell])} gates x {product}"
+
+
 def gate_lines(cell: str, inputs: int, units: int, bidirectional: bool = False) -> list[str]:
     """The equations, each with the parameters its gate adds, as lines for `explain`."""
     directions = 2 if bidirectional else 1
     counts = gate_params(cell, inputs, units)
     biases = "b" if BIASES_PER_GATE[cell] == 1 else "b + b'"
-    lines = [f"{cell.upper()} cell, input size d={inputs}, units u={units}"
+    lines = [f"{NAMES[cell]} cell, input size d={inputs}, units u={units}"
              + (", bidirectional (two independent copies, one reading backwards)" if bidirectional else "") + ":"]
     for gate, equation in GATES[cell]:
         share = f"{counts[gate]:,}" + (f" x 2 = {counts[gate] * directions:,}" if bidirectional else "")
+        block = gate if cell in UNGATED else f"{gate} gate"
         lines.append(f"  {equation}")
-        lines.append(f"      {gate} gate: W {inputs}x{units} + U {units}x{units} + {biases} -> {share} parameters")
+        lines.append(f"      {block}: W {inputs}x{units} + U {units}x{units} + {biases} -> {share} parameters")
     lines += [f"  {update}" for update in STATE_UPDATES[cell]]
     lines.append(f"  layer total: {layer_params(cell, inputs, units, bidirectional):,} parameters")
     return lines

@@ -8,7 +8,7 @@ their whole sequence of states up to the next one.
 
 from __future__ import annotations
 
-from .recurrent import BIASES_PER_GATE, GATES, gate_lines, layer_params
+from .recurrent import NAMES, gate_lines, layer_params, params_rule
 from .runtime.shapes import LayerRow, dense_params
 
 
@@ -36,8 +36,8 @@ def layer_plan(cfg: dict) -> list[LayerRow]:
     for index, (inputs, units) in enumerate(stack, start=1):
         last = index == len(stack)
         shape = (units * directions,) if last else (length, units * directions)
-        kind = ("bidirectional " if both_ways else "") + cell.upper()
-        rule = f"{len(GATES[cell])} gates x {units} x ({inputs} + {units} + {BIASES_PER_GATE[cell]})"
+        kind = ("bidirectional " if both_ways else "") + NAMES[cell]
+        rule = params_rule(cell, inputs, units)
         rule += " x 2 directions" if both_ways else ""
         rule += "; the final state only" if last else "; a state per word, for the next layer"
         rows.append(LayerRow(f"{kind} {index}", shape, layer_params(cell, inputs, units, both_ways), rule))

@@ -1,4 +1,4 @@
-"""An LSTM or GRU reads movie reviews and tells their sentiment: the whole lesson, top-down. Read this file first.
+"""A recurrent net reads movie reviews and tells their sentiment: the whole lesson, top-down. Read this file first.
 
 settings -> data -> model -> compile -> fit -> evaluate, each one call into the module that holds it.
 `python train.py` hands LESSON to the runtime (runtime/REFERENCE.md), which calls these methods in this
@@ -8,7 +8,7 @@ seeds, progress, curves, metrics.json. Change the training loop here, in `fit`.
 
 from __future__ import annotations
 
-from . import architecture, data, evaluation, model, prediction, schema
+from . import architecture, data, evaluation, model, prediction, schema, step_gradients
 from .runtime.lesson import Lesson
 
 
@@ -26,7 +26,7 @@ class SentimentRNN(Lesson):
     def data(self, cfg, global_batch, even_batches=False):  # IMDB reviews, your texts, or synthetic
         return data.load_datasets(cfg, global_batch, even_batches)
 
-    def model(self, cfg, **adapted):  # word ids -> embedding -> LSTM/GRU -> P(positive)
+    def model(self, cfg, **adapted):  # word ids -> embedding -> LSTM/GRU/SimpleRNN -> P(positive)
         return model.build_model(cfg, **adapted)
 
     def compile(self, network, **options):  # options: the optimizer, XLA and steps per call of config.yaml
@@ -34,6 +34,9 @@ class SentimentRNN(Lesson):
 
     def fit(self, network, datasets, **options):  # options: epochs, steps_per_epoch and the run's callbacks
         network.fit(datasets.train, validation_data=datasets.validation, verbose=0, shuffle=False, **options)
+
+    def epoch_callbacks(self, cfg, datasets, run_dir, fit, strategy, is_chief):  # run.log_gradients: gradient per word
+        return step_gradients.epoch_callbacks(cfg, datasets, run_dir, is_chief, embedding="embedding")
 
     def evaluate(self, network, datasets, run_dir, cfg):  # test accuracy, precision, recall, confusion matrix
         return evaluation.evaluate(network, datasets, run_dir, cfg)

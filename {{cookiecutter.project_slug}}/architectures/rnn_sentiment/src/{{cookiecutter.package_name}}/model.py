@@ -14,7 +14,7 @@ from .data import make_vectorizer
 
 LOSS = "binary_crossentropy"
 METRICS = ["accuracy"]
-RECURRENT_LAYERS = {"lstm": keras.layers.LSTM, "gru": keras.layers.GRU}
+RECURRENT_LAYERS = {"lstm": keras.layers.LSTM, "gru": keras.layers.GRU, "simple": keras.layers.SimpleRNN}
 
 
 def build_model(cfg: dict, vocabulary: list[str] | None = None) -> keras.Model:
@@ -28,11 +28,13 @@ def build_model(cfg: dict, vocabulary: list[str] | None = None) -> keras.Model:
     for index, units in enumerate(layers, start=1):
         if model["dropout"]:
             x = keras.layers.Dropout(model["dropout"], name=f"dropout{index}")(x)
+        # Named by place, not by cell, so that the per-layer gradients of runs with different cells line up
+        # (compare model.rnn_cell=simple,lstm,gru run.log_gradients=true).
         recurrent = RECURRENT_LAYERS[model["rnn_cell"]](
             units, return_sequences=index < len(layers), recurrent_dropout=model["recurrent_dropout"],
-            name=f"{model['rnn_cell']}{index}")
+            name=f"recurrent{index}")
         if model["bidirectional"]:
-            recurrent = keras.layers.Bidirectional(recurrent, name=f"bidirectional_{model['rnn_cell']}{index}")
+            recurrent = keras.layers.Bidirectional(recurrent, name=f"bidirectional{index}")
         x = recurrent(x)
     # float32 even under mixed precision (training.mixed_precision): a float16 sigmoid rounds confident answers to 1.
     output = keras.layers.Dense(1, activation="sigmoid", name="positive", dtype="float32")(x)

@@ -6,7 +6,7 @@ encoder's final state is the decoder's first state, so the two must have the sam
 
 from __future__ import annotations
 
-from .recurrent import BIASES_PER_GATE, GATES, gate_lines, layer_params
+from .recurrent import NAMES, gate_lines, layer_params, params_rule
 from .runtime.shapes import LayerRow, dense_params
 
 
@@ -14,18 +14,18 @@ def layer_plan(cfg: dict) -> list[LayerRow]:
     model = cfg["model"]
     cell, units, embedding = model["rnn_cell"], model["units"], model["embedding_dim"]
     source_length, vocabulary = model["max_source_length"], model["target_vocabulary_size"]
-    gates = f"{len(GATES[cell])} gates x {units} x ({embedding} + {units} + {BIASES_PER_GATE[cell]})"
+    gates = params_rule(cell, embedding, units)
     rows = [
         LayerRow("source text", (1,), 0, "a raw string"),
         LayerRow("source ids", (source_length,), 0, f"standardized, split, cut or padded to {source_length} ids"),
         LayerRow("source embedding", (source_length, embedding), model["source_vocabulary_size"] * embedding,
                  f"{model['source_vocabulary_size']:,} ids x {embedding}; padding masked"),
-        LayerRow(f"encoder {cell.upper()}", (source_length, units), layer_params(cell, embedding, units),
+        LayerRow(f"encoder {NAMES[cell]}", (source_length, units), layer_params(cell, embedding, units),
                  f"{gates}; a state per source word, the last one starts the decoder"),
         LayerRow("target ids in", ("T",), 0, "[start] w1 w2 ... (the true previous words: teacher forcing)"),
         LayerRow("target embedding", ("T", embedding), vocabulary * embedding,
                  f"{vocabulary:,} ids x {embedding}; padding masked"),
-        LayerRow(f"decoder {cell.upper()}", ("T", units), layer_params(cell, embedding, units), gates),
+        LayerRow(f"decoder {NAMES[cell]}", ("T", units), layer_params(cell, embedding, units), gates),
     ]
     attention = model["attention"]
     if attention != "none":

@@ -22,7 +22,8 @@ from .tokens import source_vectorizer
 # loss and the accuracy.
 LOSS = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
 METRICS = ["accuracy"]
-RECURRENT_LAYERS = {"lstm": keras.layers.LSTM, "gru": keras.layers.GRU}
+# The encoder's final state starts the decoder: two tensors for the LSTM (h and its cell c), one for the others.
+RECURRENT_LAYERS = {"lstm": keras.layers.LSTM, "gru": keras.layers.GRU, "simple": keras.layers.SimpleRNN}
 
 
 def build_model(cfg: dict, source_vocabulary: list[str] | None = None,

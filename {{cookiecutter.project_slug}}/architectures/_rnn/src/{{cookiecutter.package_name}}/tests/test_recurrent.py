@@ -8,7 +8,7 @@ import pytest
 
 from .. import recurrent
 
-LAYERS = {"lstm": keras.layers.LSTM, "gru": keras.layers.GRU}
+LAYERS = {"lstm": keras.layers.LSTM, "gru": keras.layers.GRU, "simple": keras.layers.SimpleRNN}
 
 
 def sigmoid(x):
@@ -42,6 +42,15 @@ def numpy_gru(x, kernel, recurrent_kernel, bias):
     return np.array(outputs)
 
 
+def numpy_simple(x, kernel, recurrent_kernel, bias):
+    """The printed equation: no gate, the new state is one tanh layer over the input and the old state."""
+    h, outputs = np.zeros(recurrent_kernel.shape[0]), []
+    for x_t in x:
+        h = np.tanh(x_t @ kernel + h @ recurrent_kernel + bias)
+        outputs.append(h)
+    return np.array(outputs)
+
+
 @pytest.mark.parametrize("cell", recurrent.CELLS)
 def test_printed_equations_compute_what_keras_computes(cell):
     rng = np.random.default_rng(0)
@@ -50,7 +59,7 @@ def test_printed_equations_compute_what_keras_computes(cell):
     layer.build(x.shape)
     # Random biases too, so that every bias in the equations matters.
     layer.set_weights([rng.normal(scale=0.5, size=w.shape).astype("float32") for w in layer.get_weights()])
-    reference = {"lstm": numpy_lstm, "gru": numpy_gru}[cell](x[0], *layer.get_weights())
+    reference = {"lstm": numpy_lstm, "gru": numpy_gru, "simple": numpy_simple}[cell](x[0], *layer.get_weights())
     np.testing.assert_allclose(np.asarray(layer(x))[0], reference, rtol=1e-5, atol=1e-5)
 
 
@@ -79,3 +88,8 @@ def test_gate_lines_name_every_gate_with_its_count():
     gru = "\n".join(recurrent.gate_lines("gru", 10, 8))
     assert "reset gate" in gru and "update gate" in gru and "forget" not in gru
     assert "layer total: 480 parameters" in gru  # 3 x 8 x (10 + 8 + 2)
+    simple = "\n".join(recurrent.gate_lines("simple", 10, 8, bidirectional=True))
+    assert "SimpleRNN cell" in simple and "gate:" not in simple
+    assert "state: W 10x8 + U 8x8 + b -> 152 x 2 = 304 parameters" in simple  # 8 x (10 + 8 + 1), two directions
+    assert recurrent.params_rule("simple", 10, 8) == "no gates: 8 x (10 + 8 + 1)"
+    assert recurrent.params_rule("gru", 10, 8) == "3 gates x 8 x (10 + 8 + 2)"

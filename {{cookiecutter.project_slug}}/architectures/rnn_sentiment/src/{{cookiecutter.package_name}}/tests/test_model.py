@@ -8,7 +8,7 @@ import pytest
 
 from .. import architecture, recurrent, schema
 from ..data import make_vectorizer
-from ..evaluation import binary_scores
+from ..evaluation import binary_scores, by_length
 from ..model import build_model, saved_model
 from ..runtime.shapes import total_params
 from .conftest import CONFIG_PATH
@@ -34,7 +34,7 @@ def test_each_recurrent_layer_has_the_parameters_its_gates_add_up_to(cell, both_
     assert len(recurrent_layers) == len(stack)
     for layer, (inputs, layer_units) in zip(recurrent_layers, stack, strict=True):
         per_gate = recurrent.gate_params(cell, inputs, layer_units)
-        assert len(per_gate) == (4 if cell == "lstm" else 3)
+        assert len(per_gate) == {"lstm": 4, "gru": 3, "simple": 1}[cell]
         assert sum(per_gate.values()) * (2 if both_ways else 1) == layer.count_params()
     directions = 2 if both_ways else 1
     assert model.output_shape == (None, 1)
@@ -79,3 +79,12 @@ def test_binary_scores_by_hand():
     scores = binary_scores(labels, predicted)
     assert scores == {"accuracy": 5 / 8, "precision": 2 / 3, "recall": 2 / 4, "f1": 2 * (2 / 3) * 0.5 / (2 / 3 + 0.5)}
     assert binary_scores(labels, np.zeros(8, int))["precision"] == 0.0
+
+
+def test_accuracy_on_the_longest_quarter_against_the_rest_by_hand():
+    labels = np.array([1, 0, 1, 0, 1, 0, 1, 0])
+    predicted = np.array([0, 0, 1, 0, 1, 0, 1, 1])
+    words = np.array([30, 3, 5, 30, 7, 8, 2, 9])  # the longest quarter: the two texts of 30 words, one right
+    assert by_length(labels, predicted, words) == {"accuracy_longest_quarter": 0.5,
+                                                    "accuracy_other_three_quarters": 5 / 6,  # the last one wrong
+                                                    "longest_quarter_words": [30, 30]}
