@@ -108,8 +108,3 @@ def test_a_translator_comparison_of_seeds(cookies):
     rows = summary_rows(folder)
     assert [(row["setting"], row["seeds"]) for row in rows] == [("seeds", "2")]
     assert "| seeds | 2 |" in (folder / "summary.md").read_text()
-    # The translator's own picture, which its runs draw (step_gradients.py): the gradient at each source word.
-    with (folder / "step_gradients.csv").open(newline="") as handle:
-        drawn = {(row["setting"], row["measured"], row["seeds"]) for row in csv.DictReader(handle)}
-    assert drawn == {("seeds", "before training", "2"), ("seeds", "after the last epoch", "2")}
-    assert (folder / "step_gradients.png").is_file()

@@ -35,12 +35,12 @@ PACKAGE_FILES = {"__init__.py", "lesson.py", "evaluation.py", "schema.py", "arch
 MNIST_FILES = {"data_fields.py"}
 CONVOLUTION = {"conv_shapes.py"}
 SHIFT = {"random_shift.py", "tests/test_random_shift.py"}
-RECURRENT = {"recurrent.py", "step_gradients.py", "tests/test_recurrent.py", "tests/test_step_gradients.py"}
+RECURRENT = {"recurrent.py", "tests/test_recurrent.py"}
 EXTRA_PACKAGE_FILES: dict[str, set[str]] = {
     "mnist_mlp": MNIST_FILES | SHIFT,
     "lenet5": MNIST_FILES | CONVOLUTION | SHIFT | {"layers.py"},
     "alexnet": CONVOLUTION | {"layers.py", "tests/test_layers.py"},
-    "rnn_sentiment": RECURRENT | {"prediction.py"},
+    "rnn_sentiment": RECURRENT | {"prediction.py", "step_gradients.py", "tests/test_step_gradients.py"},
     "seq2seq_translation": RECURRENT | {"tokens.py", "decoding.py", "prediction.py"},
     "dbn": MNIST_FILES | {"layers.py", "pretraining.py", "tests/test_layers.py", "tests/test_pretraining.py",
             "tests/test_strategy.py"},

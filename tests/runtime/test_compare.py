@@ -36,7 +36,7 @@ def test_a_comparison_needs_something_to_compare(capsys, tmp_path):
         comparison.read_plan(tmp_path)
 
 
-def test_the_summary_says_what_each_runs_metrics_say(tmp_path):
+def test_the_summary_says_what_each_runs_metrics_say(tmp_path, monkeypatch):
     folder, steps = comparison.start(LESSON, CONFIG_PATH,
                                      ["training.optimizer=sgd,adam", "seed=7", f"run.runs_dir={tmp_path}"], 2)
     assert folder.parent == tmp_path and folder.name.endswith("-compare-optimizer")
@@ -50,7 +50,12 @@ def test_the_summary_says_what_each_runs_metrics_say(tmp_path):
                    "parameters": 1234}
         (run_dir / "metrics.json").write_text(json.dumps(metrics))
         (run_dir / "history.csv").write_text(f"epoch,loss,val_loss\n0,{2 - score},2.0\n1,{1 - score},1.5\n")
+    drawn = {}
+    monkeypatch.setattr(LESSON, "comparison_pictures", lambda folder, runs: drawn.update(folder=folder, runs=runs))
     rows = comparison.summarize(LESSON, folder, steps)
+    assert drawn == {"folder": folder, "runs": {  # the network's own pictures get each setting's runs
+        "training.optimizer=sgd": [folder / "01-optimizer=sgd_seed=7", folder / "02-optimizer=sgd_seed=8"],
+        "training.optimizer=adam": [folder / "03-optimizer=adam_seed=7", folder / "04-optimizer=adam_seed=8"]}}
     headline = f"test_{LESSON.headline}"
     with (folder / "summary.csv").open(newline="") as handle:
         saved = list(csv.DictReader(handle))

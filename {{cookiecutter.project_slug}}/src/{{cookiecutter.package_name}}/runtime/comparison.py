@@ -170,6 +170,8 @@ def summarize(lesson: Lesson, folder: Path, steps: dict) -> list[dict]:
     plot_curves(groups, folder / "curves.png", headline)
     if logged:
         plot_gradients(groups, folder / "gradients.png")
+    lesson.comparison_pictures(folder, {label: [folder / entry["run"]["dir"] for entry in runs]
+                                        for label, runs in groups.items()})
     write_hparams(folder, groups, headline)
     return rows
 

@@ -101,6 +101,10 @@ class Lesson:
         before the CSV log and the checkpoints see the epoch's logs, and a report for metrics.json."""
         return [], {}
 
+    def comparison_pictures(self, folder: Path, runs: dict[str, list[Path]]) -> None:
+        """Pictures of the network's own for `compare`, drawn once every run has finished, into the comparison's
+        folder: `runs` holds each setting's run directories (one per seed), under the label curves.png gives it."""
+
     def saved_model(self, network, cfg: dict, **adapted):
         """The model written to model.keras (the text projects put their word lookup in front)."""
         return network

@@ -8,8 +8,8 @@ hidden state h_{t-1} (size u, the layer's units): W is d x u, U is u x u, plus a
 So an LSTM layer holds 4 u (d + u + 1) parameters. Keras's GRU (reset_after=True, the layout
 cuDNN uses) keeps a second bias for the recurrent part of each gate: 3 u (d + u + 2). The simple
 cell (Elman 1990; Keras's SimpleRNN) has no gate: one such layer with tanh is its whole step,
-u (d + u + 1) parameters, and nothing but U carries the past forward (step_gradients.py measures
-what that does to the gradient).
+u (d + u + 1) parameters, and nothing but U carries the past forward: the gradient through time
+is multiplied by it at every step.
 """
 
 from __future__ import annotations

@@ -36,7 +36,10 @@ class SentimentRNN(Lesson):
         network.fit(datasets.train, validation_data=datasets.validation, verbose=0, shuffle=False, **options)
 
     def epoch_callbacks(self, cfg, datasets, run_dir, fit, strategy, is_chief):  # run.log_gradients: gradient per word
-        return step_gradients.epoch_callbacks(cfg, datasets, run_dir, is_chief, embedding="embedding")
+        return step_gradients.epoch_callbacks(cfg, datasets, run_dir, is_chief)
+
+    def comparison_pictures(self, folder, runs):  # compare ... run.log_gradients=true: the cells' curves together
+        step_gradients.draw_comparison(folder, runs)
 
     def evaluate(self, network, datasets, run_dir, cfg):  # test accuracy, precision, recall, confusion matrix
         return evaluation.evaluate(network, datasets, run_dir, cfg)

@@ -8,7 +8,7 @@ seeds, progress, curves, metrics.json. Change the training loop here, in `fit`.
 
 from __future__ import annotations
 
-from . import architecture, data, evaluation, model, prediction, schema, step_gradients
+from . import architecture, data, evaluation, model, prediction, schema
 from .runtime.lesson import Lesson
 
 
@@ -34,9 +34,6 @@ class Translator(Lesson):
 
     def fit(self, network, datasets, **options):  # options: epochs, steps_per_epoch and the run's callbacks
         network.fit(datasets.train, validation_data=datasets.validation, verbose=0, shuffle=False, **options)
-
-    def epoch_callbacks(self, cfg, datasets, run_dir, fit, strategy, is_chief):  # run.log_gradients: gradient per word
-        return step_gradients.epoch_callbacks(cfg, datasets, run_dir, is_chief, embedding="source_embedding")
 
     def evaluate(self, network, datasets, run_dir, cfg):  # BLEU of greedy or beam-search translations
         return evaluation.evaluate(network, datasets, run_dir, cfg)

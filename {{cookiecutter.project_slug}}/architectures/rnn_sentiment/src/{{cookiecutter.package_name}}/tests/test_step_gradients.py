@@ -10,9 +10,7 @@ import numpy as np
 
 from .. import step_gradients
 from ..lesson import LESSON
-from ..runtime import comparison
 from ..runtime.run_files import read_unfinished
-from .conftest import CONFIG_PATH
 
 
 def test_each_text_is_read_back_from_its_last_word():
@@ -50,14 +48,14 @@ def test_in_a_simple_cell_the_gradient_shrinks_by_what_u_stretches_at_every_step
     orthogonal = np.linalg.qr(rng.normal(size=(8, 8)))[0]
     model = simple_network(0.5 * orthogonal)
     means, texts = step_gradients.by_steps_back(*step_gradients.word_vector_gradients(
-        model, model.get_layer("embedding"), ids, labels))
+        model, ids, labels))
     assert texts.tolist() == [8] * 5 + [7] * 4 + [6] * 3 + [5] * 2 + [4] * 2
     np.testing.assert_allclose(means / means[0], 0.5 ** np.arange(16), rtol=0.05)
     assert step_gradients.steps_to_vanish(list(means)) == 7
 
     model = simple_network(orthogonal)
     means, _ = step_gradients.by_steps_back(*step_gradients.word_vector_gradients(
-        model, model.get_layer("embedding"), ids, labels))
+        model, ids, labels))
     assert means[-1] > 0.8 * means[0] and step_gradients.steps_to_vanish(list(means)) is None
 
 
@@ -68,13 +66,12 @@ def read_csv(path) -> list[dict]:
 
 def test_runs_log_the_gradient_at_each_word_and_their_comparison_draws_them_together(quick_config, tmp_path):
     """What `compare model.rnn_cell=simple,gru run.log_gradients=true` does around each run's fit, without the fit."""
-    folder, steps = comparison.start(LESSON, CONFIG_PATH, ["model.rnn_cell=simple,gru", f"run.runs_dir={tmp_path}"],
-                                     seeds=1)
     datasets = LESSON.data(quick_config(), 64)
     batch = len(next(iter(datasets.validation))[1])  # the fixed batch: the first validation batch
-    for run in steps["runs"]:
-        cfg = quick_config("run.log_gradients=true", *run["overrides"])
-        run_dir = folder / run["dir"]
+    runs = {}
+    for cell in ("simple", "gru"):
+        cfg = quick_config("run.log_gradients=true", f"model.rnn_cell={cell}", "model.bidirectional=false")
+        run_dir = tmp_path / cell
         run_dir.mkdir()
         (log,), _ = LESSON.epoch_callbacks(cfg, datasets, run_dir, None, None, True)
         network = LESSON.model(cfg, **datasets.adapted)
@@ -97,9 +94,17 @@ def test_runs_log_the_gradient_at_each_word_and_their_comparison_draws_them_toge
         assert all(float(row["gradient_norm"]) > 0 for row in before)
         summary = read_unfinished(run_dir)["step_gradients"]
         assert summary["steps_measured"] == len(before) and {"before_training", "after_epoch_1"} <= set(summary)
+        assert summary["reading"] == "read one way"
         assert (run_dir / step_gradients.PICTURE).is_file()
-    drawn = read_csv(folder / step_gradients.CSV)
-    assert {(row["setting"], row["measured"]) for row in drawn} == {
-        (setting, when) for setting in ("model.rnn_cell=simple", "model.rnn_cell=gru")
-        for when in ("before training", "after the last epoch")}
-    assert (folder / step_gradients.PICTURE).is_file()
+        runs[f"model.rnn_cell={cell}"] = [run_dir]
+    LESSON.comparison_pictures(tmp_path, runs)
+    drawn = read_csv(tmp_path / step_gradients.CSV)
+    assert {(row["setting"], row["measured"], row["seeds"]) for row in drawn} == {
+        (setting, when, "1") for setting in runs for when in ("before training", "after the last epoch")}
+    assert (tmp_path / step_gradients.PICTURE).is_file()
+
+
+def test_a_comparison_without_the_log_draws_nothing(tmp_path):
+    (tmp_path / "run").mkdir()
+    LESSON.comparison_pictures(tmp_path, {"seeds": [tmp_path / "run"]})
+    assert not (tmp_path / step_gradients.CSV).exists() and not (tmp_path / step_gradients.PICTURE).exists()
