@@ -8,8 +8,10 @@ hold-out, batch size, optimizer (the project's `make_optimizer`) and validation 
 Keras's own progress bar (`verbose=1`). No checkpoints, backups, logs or CSV: those are what the
 project adds, and what it must pay for within its speed. `--jit` and `--steps-per-execution` default
 to Keras's own defaults (`jit_compile="auto"`: off on a machine without a GPU; one step per call);
-run.py also gives them the project's values. Writes the time at the end of each epoch to --out as
-JSON, with what Keras resolved `jit_compile` to.
+run.py also gives them the project's values. `--precision` (float32, Keras's default) is the dtype
+policy the network computes in; run.py also gives it the one the project chose on this machine
+(`training.mixed_precision: auto`: bfloat16 on a CPU with AMX where measured faster). Writes the time
+at the end of each epoch to --out as JSON, with what Keras resolved `jit_compile` to.
 
 MNIST projects (`--npz`): the project's `build_model`, with its random shift done by Keras's stock
 `RandomTranslation` (same range, bilinear, zero fill) in the model, as the Keras examples do it
@@ -110,6 +112,8 @@ def main() -> None:
     parser.add_argument("--shift-in", choices=("model", "pipeline", "none"), default="model", help="with --npz")
     parser.add_argument("--jit", choices=("auto", "on", "off"), default="auto", help="Keras's default: auto")
     parser.add_argument("--steps-per-execution", type=int, default=1, help="Keras's default is 1")
+    parser.add_argument("--precision", choices=("float32", "mixed_bfloat16", "mixed_float16"), default="float32",
+                        help="the dtype policy; Keras's default is float32")
     parser.add_argument("--epoch-measures", choices=("lesson", "none"), default="lesson",
                         help="the lesson's per-epoch measures (the GAN's validation), or none")
     parser.add_argument("--out", type=Path, required=True)
@@ -120,6 +124,7 @@ def main() -> None:
     modules = {name.rpartition(".")[2]: importlib.import_module(f"{package}.{name}")
                for name in ("schema", "model", "data", "lesson", "runtime.devices")}
     cfg = modules["schema"].load(args.project / "config.yaml", args.overrides)
+    keras.mixed_precision.set_dtype_policy(args.precision)
     keras.utils.set_random_seed(cfg["seed"])
     if args.npz:
         (model, train, validation, num_train), datasets = from_arrays(args, cfg, modules), None

@@ -203,9 +203,11 @@ def baselines(architecture: str, compiled: dict) -> dict[str, list[str]]:
     project chose on this machine (where they differ), and for the shifted MNIST networks both again without any
     shift; for the GAN, both again without its per-epoch measures."""
     defaults = ["--jit", "auto", "--steps-per-execution", "1"]
+    policy = compiled.get("dtype_policy", "float32")
     chosen = ["--jit", "on" if compiled["jit_compile"] else "off",
-              "--steps-per-execution", str(compiled["steps_per_execution"])]
-    same = compiled["steps_per_execution"] == 1 and not compiled["jit_compile"]  # auto is off on this CPU machine
+              "--steps-per-execution", str(compiled["steps_per_execution"]), "--precision", policy]
+    # auto is off on this CPU machine
+    same = compiled["steps_per_execution"] == 1 and not compiled["jit_compile"] and policy == "float32"
     settings = {"Keras's defaults": defaults, **({} if same else {"the project's compile settings": chosen})}
     if architecture in MEASURED_EACH_EPOCH:
         return {**settings, **{f"{name}, no per-epoch measures": [*arguments, "--epoch-measures", "none"]
@@ -269,16 +271,18 @@ def speed_section(rows: list[dict], rounds: int, command: str) -> list[str]:
         "`tf.data` with cache, shuffle and prefetch (the MNIST networks from the arrays, the others on the batches "
         "of the project's own loader); the MNIST random shift by Keras's `RandomTranslation` in the model. "
         "\"Keras's defaults\" is what a learner writes: `jit_compile=\"auto\"` (on this machine: off) and one step "
-        "per compiled call; \"the project's compile settings\" gives plain Keras the XLA choice and the steps per "
-        "call the project made here (shown where they differ); \"no shift\" trains plain Keras without "
-        "augmentation while the project keeps its default shifts. The target is at least 1.0x against Keras's "
-        "defaults with the same augmentation.", "",
+        "per compiled call, in float32; \"the project's compile settings\" gives plain Keras the precision, the XLA "
+        "choice and the steps per call the project made here (shown where they differ); \"no shift\" trains plain "
+        "Keras without augmentation while the project keeps its default shifts. The target is at least 1.0x "
+        "against Keras's defaults with the same augmentation.", "",
         "| network | settings for a short run | project's compile choice | baseline | plain Keras (ex/s) | "
         "project (ex/s) | ratio | every round |", "|---|---|---|---|---|---|---|---|"]
     for row in rows:
         compiled = row["compile"]
         steps = compiled["steps_per_execution"]
-        choice = (f"XLA {'on' if compiled['jit_compile'] else 'off'} ({compiled['jit_compile_reason']}); "
+        policy = compiled.get("dtype_policy", "float32")
+        choice = (f"{policy}{' (' + compiled['dtype_policy_reason'] + ')' if policy != 'float32' else ''}; "
+                  f"XLA {'on' if compiled['jit_compile'] else 'off'} ({compiled['jit_compile_reason']}); "
                   f"{steps} step{'s' if steps > 1 else ''} per call")
         ours = statistics.median(v for run in row["ours"] for v in run)
         for index, (name, runs) in enumerate(row["bare"].items()):

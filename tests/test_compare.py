@@ -19,7 +19,8 @@ from .test_generated import comparable, history_epochs, small_model
 
 # Tiny, repeatable runs on synthetic data, each layer's gradient logged.
 TINY = ["data.source=synthetic", "data.synthetic_examples=512", "training.batch_size=64",
-        "training.early_stopping_patience=0", "training.jit_compile=false", "training.deterministic=true",
+        "training.early_stopping_patience=0", "training.jit_compile=false", "training.mixed_precision=false",
+        "training.deterministic=true",
         "run.backup_interval_seconds=0", "run.log_gradients=true"]
 
 

@@ -82,6 +82,56 @@ def test_mixed_precision_trains_with_float16_maths_and_float32_weights(quick_con
         keras.mixed_precision.set_dtype_policy("float32")  # the global policy, for the tests that follow
 
 
+@pytest.mark.usefixtures("without_op_determinism")
+def test_precision_auto_is_measured_where_the_cpu_has_bfloat16_and_kept_with_the_run(quick_config, capsys, tmp_path,
+                                                                                       monkeypatch):
+    """training.mixed_precision: auto on a CPU with bfloat16 instructions (said here, whatever this machine has):
+    a few steps timed in each precision, once per machine; the run's first lines, metrics.json and config.yaml
+    say what was used and why. On a CPU without them it is float32, unmeasured."""
+    import keras
+
+    monkeypatch.setenv("KERAS_CLASSICS_XLA_CHOICES", str(tmp_path / "choices.json"))
+    cfg = quick_config("training.mixed_precision=auto", "training.jit_compile=false", "training.epochs=1",
+                       "training.steps_per_epoch=3")
+    try:
+        monkeypatch.setattr(compile_choice, "cpu_flags", lambda: {"avx512f", "amx_bf16"})
+        runs = []
+        for _ in range(2):
+            run_dir = run_files.new_run_dir(cfg, LESSON.name)
+            runs.append((run_dir, training.train(LESSON, cfg, run_dir, verbose=0)))
+        (first_dir, first), (_, second) = runs
+        entry, = json.loads((tmp_path / "choices.json").read_text()).values()
+        assert entry["bfloat16"] > 0 and entry["float32"] > 0
+        faster = entry["bfloat16"] > compile_choice.CLEARLY_FASTER * entry["float32"]
+        policy = "mixed_bfloat16" if faster else "float32"
+        assert first["compile"]["dtype_policy"] == first["dtype_policy"] == policy
+        assert "measured on this machine (a CPU with bfloat16 instructions;" in first["compile"]["dtype_policy_reason"]
+        assert second["compile"] == first["compile"], "the second run reads the first one's measurement"
+        assert schema.load(first_dir / "config.yaml")["training"]["mixed_precision"] == ("bfloat16" if faster else
+                                                                                           False)
+        assert f"{policy} (training.mixed_precision: auto, and measured" in capsys.readouterr().out
+        assert keras.mixed_precision.global_policy().name == policy
+
+        monkeypatch.setattr(compile_choice, "cpu_flags", lambda: {"avx512f"})
+        metrics = training.train(LESSON, cfg, run_files.new_run_dir(cfg, LESSON.name), verbose=0)
+        assert metrics["compile"]["dtype_policy"] == "float32"
+        assert "no bfloat16 instructions" in metrics["compile"]["dtype_policy_reason"]
+    finally:
+        keras.mixed_precision.set_dtype_policy("float32")  # the global policy, for the tests that follow
+
+
+def test_bfloat16_trains_with_bfloat16_maths_and_float32_weights(quick_config):
+    import keras
+
+    cfg = quick_config("training.mixed_precision=bfloat16", "training.epochs=1", "training.steps_per_epoch=3")
+    try:
+        metrics = training.train(LESSON, cfg, run_files.new_run_dir(cfg, LESSON.name), verbose=0)
+        assert metrics["dtype_policy"] == "mixed_bfloat16" and np.isfinite(metrics["test"][LESSON.headline])
+        assert metrics["compile"]["dtype_policy_reason"] == "training.mixed_precision: bfloat16"
+    finally:
+        keras.mixed_precision.set_dtype_policy("float32")
+
+
 @pytest.fixture
 def without_op_determinism():
     """Keras never compiles with XLA while TensorFlow's op determinism is on, and a REPEATABLE run earlier in this
@@ -145,6 +195,10 @@ def test_measuring_xla_leaves_the_run_as_it_would_have_been(quick_config):
         if measured:
             speeds = compile_choice.measure(LESSON, cfg, datasets, steps_per_call=2)
             assert speeds[True] > 0 and speeds[False] > 0
+            speeds = compile_choice.measure(LESSON, cfg, datasets, 1, 2, variants={
+                "bfloat16": ("mixed_bfloat16", False), "float32": ("float32", False)})
+            assert speeds["bfloat16"] > 0 and speeds["float32"] > 0
+            assert keras.mixed_precision.global_policy().name == "float32", "the run's policy, as it was"
         built.append(LESSON.model(cfg, **datasets.adapted))
     assert [w.path for w in built[0].weights] == [w.path for w in built[1].weights]
     assert all(np.array_equal(a, b) for a, b in zip(built[0].get_weights(), built[1].get_weights(), strict=True))

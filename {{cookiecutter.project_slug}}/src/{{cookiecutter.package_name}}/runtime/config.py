@@ -36,7 +36,9 @@ COMMON_FIELDS: dict[str, Field] = {
     "training.jit_compile": Field("choice", "compile the training step with XLA; auto: decided on the machine of "
                                   "the run (compile_choice.py)", choices=("auto", True, False)),
     "training.deterministic": Field("bool", "make TensorFlow ops deterministic (repeatable, a little slower)"),
-    "training.mixed_precision": Field("bool", "float16 compute with float32 weights and loss scaling (GPUs)"),
+    "training.mixed_precision": Field("choice", "true: float16 maths with float32 weights and loss scaling (GPUs); "
+                                      "bfloat16: bfloat16 maths (CPUs with AMX); auto: decided on the machine of the "
+                                      "run (compile_choice.py)", choices=("auto", True, False, "bfloat16")),
     "distribute.strategy": Field("choice", "how training is spread over devices",
                                  choices=("auto", "none", "mirrored", "multi_worker")),
     "distribute.cpu_replicas": Field("int", "logical CPU devices to mirror over when there is no GPU",

@@ -20,7 +20,7 @@ from . import __version__, gradients, plots, storage
 from . import config as config_module
 from .backup import PhaseBackup, RunBackup
 from .callbacks import CrashPoints, EpochSeeds, EpochTimer, early_stopping_state, make_callbacks, off_the_step
-from .compile_choice import decide, jit_compile_reason, steps_per_execution
+from .compile_choice import POLICIES, decide, decide_precision, jit_compile_reason, steps_per_execution
 from .devices import configure_devices, make_optimizer, make_strategy
 from .lesson import Lesson
 from .multi_worker import fit_multi_worker
@@ -43,10 +43,7 @@ def train(lesson: Lesson, cfg: dict, run_dir: Path | None = None, verbose: bool 
     (progress.py).
     """
     configure_devices(cfg)
-    # Layers made from here on compute in float16 and keep float32 weights; compile then wraps the optimizer in
-    # a LossScaleOptimizer, so that small float16 gradients do not round to zero. Each model's output layer is
-    # float32 (a softmax in float16 loses the small probabilities).
-    keras.mixed_precision.set_dtype_policy("mixed_float16" if cfg["training"]["mixed_precision"] else "float32")
+    keras.mixed_precision.set_dtype_policy("float32")  # until train_and_save decides the run's (compile_choice.py)
     keras.utils.set_random_seed(cfg["seed"])
     if cfg["seed"] % (2**31 - 1) == 0:
         # TensorFlow reduces its global seed modulo 2**31 - 1, and at 0 tf.data refuses the per-epoch shuffle seed
@@ -87,6 +84,9 @@ def train(lesson: Lesson, cfg: dict, run_dir: Path | None = None, verbose: bool 
             release(run_dir)
 
 
+PRECISIONS = {policy: answer for answer, policy in POLICIES.items()}  # what config.yaml keeps for a resume
+
+
 def train_and_save(lesson: Lesson, cfg: dict, run_dir: Path, strategy, datasets, is_chief: bool,
                    verbose: bool) -> None:
     """Build the network, restore its backup if there is one, train the epochs still to do, and save model.keras."""
@@ -96,6 +96,12 @@ def train_and_save(lesson: Lesson, cfg: dict, run_dir: Path, strategy, datasets,
     # keeps the answer in place of `auto`, so that a resume compiles as the run began.
     steps_per_call, steps_reason = steps_per_execution(cfg, replicas)
     chosen = read_unfinished(run_dir).get("compile")
+    policy, policy_reason = (chosen["dtype_policy"], None) if chosen else decide_precision(lesson, cfg, datasets,
+                                                                                            strategy)
+    # Layers made from here on compute in float16 or bfloat16 where the policy says so and keep float32 weights;
+    # under float16 compile wraps the optimizer in a LossScaleOptimizer, so that small gradients do not round to
+    # zero. Each model's output layer is float32 (a softmax in half precision loses the small probabilities).
+    keras.mixed_precision.set_dtype_policy(policy)
     jit_compile, measured = (chosen["jit_compile"], None) if chosen else decide(lesson, cfg, datasets, strategy,
                                                                                steps_per_call)
     with strategy.scope():
@@ -103,6 +109,7 @@ def train_and_save(lesson: Lesson, cfg: dict, run_dir: Path, strategy, datasets,
         lesson.compile(model, optimizer=make_optimizer(cfg), jit_compile=jit_compile,
                        steps_per_execution=steps_per_call)
     chosen = chosen or {
+        "dtype_policy": policy, "dtype_policy_reason": policy_reason,
         "jit_compile": bool(model.jit_compile),
         "jit_compile_reason": measured or jit_compile_reason(cfg, model, replicas),
         "steps_per_execution": steps_per_call, "steps_per_execution_reason": steps_reason}
@@ -117,13 +124,15 @@ def train_and_save(lesson: Lesson, cfg: dict, run_dir: Path, strategy, datasets,
     # Restored (or new): only now does anything in the run directory change.
     if is_chief:
         per_call = chosen["steps_per_execution"]
-        print(f"XLA {'on' if chosen['jit_compile'] else 'off'} ({chosen['jit_compile_reason']}); {per_call} "
+        print(f"{chosen['dtype_policy']} ({chosen['dtype_policy_reason']}); XLA "
+              f"{'on' if chosen['jit_compile'] else 'off'} ({chosen['jit_compile_reason']}); {per_call} "
               f"step{'s' if per_call > 1 else ''} per compiled call ({chosen['steps_per_execution_reason']})",
               flush=True)
         record_unfinished(run_dir, {"compile": chosen})
         keep_history(run_dir / "history.csv", done)
         keep_history(run_dir / "gradients.csv", done + 1)  # run.log_gradients: its row 0 is before training
-        kept = {**cfg, "training": {**cfg["training"], "jit_compile": chosen["jit_compile"]}}
+        kept = {**cfg, "training": {**cfg["training"], "jit_compile": chosen["jit_compile"],
+                                    "mixed_precision": PRECISIONS[chosen["dtype_policy"]]}}
         storage.write_atomically(run_dir / "config.yaml", partial(config_module.dump, kept))
     past = plots.read_history(run_dir / "history.csv")
     monitor = monitored(lesson, datasets)

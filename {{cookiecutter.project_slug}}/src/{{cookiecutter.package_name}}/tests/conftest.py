@@ -24,7 +24,8 @@ CONFIG_PATH = PROJECT_ROOT / "config.yaml"
 STEADY_OPTIMIZER = ["training.optimizer=adam", "training.learning_rate=0.001"]
 # A run small enough for a test: synthetic data, a few short epochs, a small model, nothing written outside tmp.
 QUICK = ["data.source=synthetic", "data.synthetic_examples=512", "training.epochs=2", "training.batch_size=64",
-         "training.early_stopping_patience=0", "training.jit_compile=false", *STEADY_OPTIMIZER, *MODEL_OVERRIDES]
+         "training.early_stopping_patience=0", "training.jit_compile=false", "training.mixed_precision=false",
+         *STEADY_OPTIMIZER, *MODEL_OVERRIDES]
 # The shared finished run: QUICK with epochs enough to learn the synthetic data and a backup after every epoch,
 # killed in the middle and resumed (killed_and_resumed).
 EPOCHS, KILLED_IN_EPOCH = 6, 3
