@@ -56,7 +56,8 @@ class ShallowAutoencoder(keras.Model):
         return {"visible": visible, "reconstruction": self.decoder(self.encoder(noisy))}
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-        """Mean squared error between the layer's input and its reconstruction; the data's targets are unused."""
+        """Mean squared error between the layer's input and its reconstruction, both in y_pred (see `call`)."""
+        del x, y, sample_weight, training  # the data's targets are the network's, not this layer's
         loss = ops.mean(ops.square(y_pred["visible"] - y_pred["reconstruction"]))
         # Keras sums the replicas' gradients; dividing here makes that sum their mean, as its own losses do.
         return loss / tf.distribute.get_strategy().num_replicas_in_sync
