@@ -41,7 +41,7 @@ def run(args: argparse.Namespace, model, run_metrics: dict, cfg: dict) -> int:
     encoder = keras.Model(model.input, model.get_layer("code").output)
     codes = [np.asarray(encoder.predict(batch, verbose=0)) for batch in inputs]
     for path, code in zip(args.files, codes, strict=True):
-        rounded = np.round(code, 5).tolist()
+        rounded = np.round(code.astype(np.float64), 5).tolist()  # float64: 5 decimals print as 5 decimals
         print(json.dumps({"file": str(path), "code": rounded[0]} if len(shape) == 3 else
                          {"file": str(path), "codes": rounded}))
     if args.output is not None:

@@ -50,7 +50,9 @@ def evaluate(network, datasets: Datasets, run_dir: Path, cfg: dict) -> dict:
 
     plot_reconstructions(vectors, outputs["reconstruction"], pca_reconstruction, labels, cfg,
                          run_dir / "reconstructions.png")
-    plot_codes(codes, pca_codes, labels, datasets.class_names, run_dir / "codes.png")
+    # Digits are ten separate classes (ten distinct colours); the roll's stretches follow each other (a scale).
+    colours = "tab10" if input_shape(cfg) == IMAGE_SHAPE else "viridis"
+    plot_codes(codes, pca_codes, labels, datasets.class_names, colours, run_dir / "codes.png")
     results = {
         "examples": int(len(labels)),
         "code_size": int(codes.shape[1]),
@@ -90,12 +92,11 @@ def plane(codes: np.ndarray) -> tuple[np.ndarray, str]:
     return PCA.fit(codes, 2).project(codes), "first two principal components of the codes"
 
 
-def plot_codes(codes: np.ndarray, pca_codes: np.ndarray, labels: np.ndarray, class_names: list[str],
+def plot_codes(codes: np.ndarray, pca_codes: np.ndarray, labels: np.ndarray, class_names: list[str], colours: str,
                path: Path) -> None:
     """Hinton & Salakhutdinov's figure 3: the autoencoder's codes beside PCA's first two components."""
     shown, how = plane(codes)
     figure, axes = plt.subplots(1, 2, figsize=(12, 5.5))
-    colours = "tab10" if len(class_names) <= 10 else "viridis"
     for axis, points, title in ((axes[0], shown, f"autoencoder codes ({how})"),
                                 (axes[1], pca_codes[:, :2], "PCA: first two principal components")):
         scatter = axis.scatter(points[:, 0], points[:, 1], c=labels, cmap=colours, s=4, vmin=-0.5,
