@@ -48,8 +48,9 @@ def bake(cookies):
 # The tests that train take half a minute or more each; the others take seconds. Started first and one at a time
 # (`make test` runs `--dist load --maxschedchunk 1`), the long ones cannot be left to one worker at the end while the
 # other waits. In the order measured on 2026-12-06, longest first.
-LONGEST_FIRST = ("own_tests[dcgan]", "comparison_killed", "own_tests[dbn]", "own_tests[seq2seq_translation]",
-                 "translator_comparison", "own_tests[alexnet]", "own_tests[lenet5]", "killed_at_every_point",
+LONGEST_FIRST = ("own_tests[dcgan]", "comparison_killed", "own_tests[dbn]", "own_tests[autoencoder]",
+                 "own_tests[seq2seq_translation]", "translator_comparison", "own_tests[alexnet]", "own_tests[lenet5]",
+                 "killed_at_every_point",
                  "own_tests[rnn_sentiment]", "own_tests[mnist_mlp]",
                  "multi_worker_two_processes", "first_screen_is_quiet", "test_any_text_answer", "within_the_backup",
                  "mirrored_strategy")

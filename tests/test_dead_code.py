@@ -18,6 +18,7 @@ from .conftest import ARCHITECTURES, BIN
 # vulture counts a name as used once it appears here.
 CALLED_BY_CONVENTION = """
 _.call  # keras.layers.Layer.__call__ runs it
+_.trainable  # Keras reads it: a frozen layer's weights are left out of training (the autoencoder's pretraining.py)
 _.compute_output_shape  # Keras asks a layer for it when it builds a model
 _._save_model  # keras.callbacks.BackupAndRestore calls it after every epoch (runtime/backup.py RunBackup)
 _.best_weights  # keras.callbacks.EarlyStopping restores them when training ends

@@ -45,6 +45,9 @@ EXTRA_PACKAGE_FILES: dict[str, set[str]] = {
     "dbn": MNIST_FILES | {"layers.py", "pretraining.py", "tests/test_layers.py", "tests/test_pretraining.py",
             "tests/test_strategy.py"},
     "dcgan": CONVOLUTION | {"quality.py", "prediction.py", "tests/test_quality.py", "tests/test_strategy.py"},
+    "autoencoder": MNIST_FILES | {"pretraining.py", "swiss_roll.py", "pca.py", "neighbours.py", "encoding.py",
+                    "tests/test_pretraining.py", "tests/test_measures.py", "tests/test_swiss_roll.py",
+                    "tests/test_strategy.py"},
 }
 
 OPTIMIZERS = ["adam", "sgd", "momentum", "adagrad", "rmsprop"]
