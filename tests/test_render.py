@@ -43,6 +43,7 @@ EXTRA_PACKAGE_FILES: dict[str, set[str]] = {
     "dbn": MNIST_FILES | {"layers.py", "pretraining.py", "tests/test_layers.py", "tests/test_pretraining.py",
             "tests/test_strategy.py"},
     "dcgan": CONVOLUTION | {"quality.py", "prediction.py", "tests/test_quality.py", "tests/test_strategy.py"},
+    "perceptron": {"boundary.py", "prediction.py"},
 }
 
 OPTIMIZERS = ["adam", "sgd", "momentum", "adagrad", "rmsprop"]

@@ -28,15 +28,12 @@ def notes(cfg: dict) -> list[str]:
     """Lines `explain` prints under the table."""
     model = cfg["model"]
     if not model["hidden_units"]:
-        lines = ["no hidden layer: the boundary w1 x1 + w2 x2 + b = 0 is one straight line, so XOR (opposite",
-                 "corners in the same class) is out of reach: at best 3 of its 4 corners are right"]
+        lines = ["no hidden layer: the boundary w1 x1 + w2 x2 + b = 0 is one straight line; XOR is out of reach"]
     elif model["activation"] == "linear":
-        lines = ["linear hidden units: a linear function of a linear function is linear, so the boundary is",
-                 "still one straight line, however many layers there are"]
+        lines = ["linear hidden units: a linear function of a linear function is linear; the boundary stays a line"]
     else:
-        lines = [f"each of the {model['hidden_units'][0]} units of hidden_1 draws a line; the "
-                 f"{model['activation']} bends each into a soft step, and the layers after it combine the steps",
-                 "into a boundary of several pieces: two lines are enough for XOR"]
+        lines = [f"each hidden_1 unit draws a line, {model['activation']} bends it into a soft step, and the output "
+                 "combines the steps: two are enough for XOR"]
     if model["learning_rule"] == "rosenblatt":
         lines.append("learning rule: Rosenblatt's, w <- w + learning_rate * (y - y_hat) * x, no gradient")
     return lines

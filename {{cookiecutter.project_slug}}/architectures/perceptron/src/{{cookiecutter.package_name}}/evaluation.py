@@ -24,7 +24,7 @@ def evaluate(model, datasets: Datasets, run_dir: Path, cfg: dict) -> dict:
     predicted = (probabilities >= THRESHOLD).astype(np.int64)
     matrix = count_confusions(labels, predicted, len(datasets.class_names))
     plot_confusion_matrix(matrix, datasets.class_names, run_dir / "confusion_matrix.png")
-    boundary.plot_final(model, run_dir / "boundaries", points, labels, run_dir / "decision_boundary.png")
+    boundary.plot_final(model, points, labels, run_dir / "decision_boundary.png")
     boundary.plot_epochs(run_dir / "boundaries", points, labels, run_dir / "boundary_per_epoch.png")
     # Cross-entropy of the true class, the training loss.
     true_class_probability = np.where(labels == 1, probabilities, 1.0 - probabilities)

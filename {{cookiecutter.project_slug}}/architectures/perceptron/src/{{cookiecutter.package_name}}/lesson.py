@@ -42,7 +42,7 @@ class PerceptronOnPoints(Lesson):
         return architecture.notes(cfg)
 
     def epoch_callbacks(self, cfg, datasets, run_dir, fit, strategy, is_chief):  # the boundary after every epoch
-        return ([boundary.recorder(datasets, run_dir)] if is_chief else []), {}
+        return ([boundary.BoundaryRecorder(run_dir / "boundaries")] if is_chief else []), {}
 
 
 LESSON = PerceptronOnPoints()

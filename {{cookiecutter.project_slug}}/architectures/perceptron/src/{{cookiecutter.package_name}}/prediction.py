@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import math
-from pathlib import Path
+
+import numpy as np
 
 COMMAND = "predict"
 HELP = "classify points (x1, x2) with a saved run"
@@ -15,23 +16,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     # Two numbers after --point rather than one "x1,x2": argparse would take "-1,1" for an option.
     parser.add_argument("--point", nargs=2, type=float, action="append", default=[], metavar=("X1", "X2"),
                         help="a point to classify, such as --point 1 -1 (give it again for more)")
-    parser.add_argument("--file", type=Path, help="a CSV file with the columns x1,x2 (a header line optional)")
 
 
 def run(args: argparse.Namespace, model, run_metrics: dict, cfg: dict) -> int:
-    import numpy as np
-
-    from .data import read_points
     from .evaluation import THRESHOLD
     from .runtime.data_sources import DataError
 
     points = args.point
     if not all(math.isfinite(value) for point in points for value in point):
         raise DataError("--point: expected two finite numbers X1 X2, such as --point 1 -1")
-    if args.file is not None:
-        points += read_points(args.file, labelled=False)[0].tolist()
     if not points:
-        raise DataError("expected at least one point, with --point X1 X2 or --file FILE")
+        raise DataError("expected at least one point: --point X1 X2")
     class_names = run_metrics["class_names"]
     probabilities = np.asarray(model.predict(np.array(points, np.float32), verbose=0)).reshape(-1)
     for point, probability in zip(points, probabilities, strict=True):

@@ -36,16 +36,16 @@ class LayerWidths(Field):
 FIELDS: dict[str, Field] = {
     "architecture": Field("choice", "which network this project trains", choices=(ARCHITECTURE,)),
     **COMMON_FIELDS,
-    "data.source": Field("choice", "where the points come from", choices=("synthetic", "csv")),
-    "data.dataset": Field("choice", "which toy set data.source=synthetic draws", choices=DATASETS),
+    "data.source": Field("choice", "where the points come from: drawn, never downloaded", choices=("synthetic",)),
+    "data.dataset": Field("choice", "which toy set is drawn", choices=DATASETS),
     "data.synthetic_examples": Field("int", "points drawn in all (training, validation and test)",
                                      minimum=16, maximum=10_000_000),
     "data.noise": Field("float", "spread of the Gaussian noise around each toy set's shape", minimum=0.0,
                         maximum=10.0),
-    "data.csv_path": Field("str", "CSV file of points: x1,x2,label", optional=True),
+    # At most 0.4 each, so that at least a fifth of the points are left to train on.
     "data.validation_split": Field("float", "share of the points held out for validation", minimum=0.0,
-                                   maximum=0.5),
-    "data.test_split": Field("float", "share of the points held out for the test", minimum=0.05, maximum=0.5),
+                                   maximum=0.4),
+    "data.test_split": Field("float", "share of the points held out for the test", minimum=0.05, maximum=0.4),
     "model.hidden_units": LayerWidths("int_list", "width of each hidden layer", minimum=1, maximum=4096,
                                       max_items=8),
     "model.activation": Field("choice", "non-linearity of the hidden layers", choices=ACTIVATIONS),
@@ -56,14 +56,7 @@ FIELDS: dict[str, Field] = {
 def check(cfg: dict) -> Iterable[str]:
     """Combinations of values that are each allowed alone but not together."""
     yield from config.check_common(cfg)
-    data, model, training = cfg["data"], cfg["model"], cfg["training"]
-    if data["source"] == "csv" and data["csv_path"] is None:
-        yield "data.csv_path: got null; data.source=csv needs a CSV file with the columns x1,x2,label"
-    if data["source"] == "csv" and data["csv_path"] is not None and not Path(data["csv_path"]).expanduser().is_file():
-        yield f"data.csv_path: got {data['csv_path']!r}; no such file"
-    if data["validation_split"] + data["test_split"] > 0.8:
-        yield (f"data.test_split: got {data['test_split']} with data.validation_split={data['validation_split']}; "
-               f"together they may hold out at most 0.8 of the points, so that some are left to train on")
+    model, training = cfg["model"], cfg["training"]
     if model["learning_rule"] == "rosenblatt":
         # Rosenblatt's rule corrects a unit by its own error; a hidden unit has none (that needs back-propagation).
         if model["hidden_units"]:

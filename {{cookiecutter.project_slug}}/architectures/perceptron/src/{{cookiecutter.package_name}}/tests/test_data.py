@@ -1,16 +1,11 @@
-"""The toy sets are what the notes draw, the same for the same seed, and split as config.yaml says; CSV files of
-the learner's own points are read or refused by row."""
+"""The toy sets are what the notes draw, the same for the same seed, and split as config.yaml says."""
 
 from __future__ import annotations
-
-import re
 
 import numpy as np
 import pytest
 
 from .. import data, schema
-from ..runtime.data_sources import DataError
-from .conftest import CONFIG_PATH
 
 
 def test_xor_puts_opposite_corners_in_the_same_class():
@@ -44,35 +39,3 @@ def test_the_splits_follow_the_config(quick_config):
     points, labels = next(iter(datasets.train))
     assert points.shape == (50, 2) and labels.shape == (50,)
     assert datasets.source == "synthetic" and datasets.class_names == ["0", "1"]
-
-
-def test_own_points_from_a_csv_file(quick_config, tmp_path):
-    path = tmp_path / "points.csv"
-    rows = ["x1,x2,label"] + [f"{x},{y},{int(x * y < 0)}" for x in (-1, -0.5, 0.5, 1) for y in (-1, 1)] * 10
-    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    points, labels = data.read_points(path, labelled=True)
-    assert points.shape == (80, 2) and labels.tolist()[:2] == [0, 1]
-    datasets = data.load_datasets(quick_config("data.source=csv", f"data.csv_path={path}"), batch_size=8)
-    assert datasets.source == "csv" and datasets.num_train == 48
-
-
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [("1,2,0\n3,four,1\n", "row 2 is '3,four,1'; expected 3 numbers (x1,x2,label)"),
-     ("1,2,0\n3,4,2\n", "a label is 2; expected 0 or 1"),
-     ("x1,x2,label\n", "no points; expected rows of x1,x2,label")],
-)
-def test_a_bad_csv_file_is_refused_by_row(tmp_path, text, message):
-    path = tmp_path / "points.csv"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(DataError, match=re.escape(message)):
-        data.read_points(path, labelled=True)
-
-
-def test_csv_source_needs_a_file():
-    from ..runtime.errors import ConfigError
-
-    with pytest.raises(ConfigError) as caught:
-        schema.load(CONFIG_PATH, ["data.source=csv"])
-    assert caught.value.problems == ["data.csv_path: got null; data.source=csv needs a CSV file with the columns "
-                                     "x1,x2,label"]

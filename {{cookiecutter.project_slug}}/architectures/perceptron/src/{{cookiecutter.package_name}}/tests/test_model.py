@@ -112,9 +112,7 @@ def test_one_layer_cannot_learn_xor_and_one_hidden_layer_can():
         (["model.learning_rule=rosenblatt", "model.hidden_units=[]", "training.optimizer=adam"],
          "model.learning_rule: got 'rosenblatt' with training.optimizer=adam; Rosenblatt's rule takes plain steps of "
          "training.learning_rate: set training.optimizer=sgd"),
-        (["data.validation_split=0.5", "data.test_split=0.4"],
-         "data.test_split: got 0.4 with data.validation_split=0.5; together they may hold out at most 0.8 of the "
-         "points, so that some are left to train on"),
+        (["data.test_split=0.5"], "data.test_split: got 0.5; expected a number from 0.05 to 0.4"),
     ],
 )
 def test_bad_settings_name_field_value_and_what_is_allowed(overrides, message):
