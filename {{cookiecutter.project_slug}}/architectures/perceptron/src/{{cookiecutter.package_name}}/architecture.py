@@ -33,7 +33,7 @@ def notes(cfg: dict) -> list[str]:
         lines = ["linear hidden units: a linear function of a linear function is linear; the boundary stays a line"]
     else:
         lines = [f"each hidden_1 unit draws a line, {model['activation']} bends it into a soft step, and the output "
-                 "combines the steps: two are enough for XOR"]
+                 "combines the steps: two can draw XOR's boundary"]
     if model["learning_rule"] == "rosenblatt":
         lines.append("learning rule: Rosenblatt's, w <- w + learning_rate * (y - y_hat) * x, no gradient")
     return lines
