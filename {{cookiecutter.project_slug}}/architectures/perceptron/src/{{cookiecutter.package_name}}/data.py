@@ -23,19 +23,21 @@ def load_datasets(cfg: dict, batch_size: int, even_batches: bool = False) -> Dat
     """
     data = cfg["data"]
     points, labels = draw_toy_set(data["dataset"], data["synthetic_examples"], data["noise"], cfg["seed"])
-    # The points come in random order, so the last ones are a fair sample to hold out.
-    num_test, num_validation = (round(len(points) * data[share]) for share in ("test_split", "validation_split"))
-    num_train = len(points) - num_test - num_validation
-    held_out = num_train + num_validation
+    # Held out first, in whole blocks of four points (see draw_toy_set), so that every split holds as many points
+    # of each XOR corner (of each class) as of the others.
+    num_test, num_validation = (max(4, 4 * int(len(points) * data[share] / 4)) if data[share] else 0
+                                for share in ("test_split", "validation_split"))
+    held_out = num_test + num_validation
+    num_train = len(points) - held_out
 
     def batches(start: int, stop: int, **options) -> tf.data.Dataset:
         pairs = tf.data.Dataset.from_tensor_slices((points[start:stop], labels[start:stop]))
         return pipeline(pairs, batch_size, **options)
 
     return Datasets(
-        train=batches(0, num_train, shuffle_buffer=num_train, seed=cfg["seed"], drop_remainder=even_batches),
-        validation=batches(num_train, held_out, drop_remainder=even_batches) if num_validation else None,
-        test=batches(held_out, len(points)),
+        train=batches(held_out, len(points), shuffle_buffer=num_train, seed=cfg["seed"], drop_remainder=even_batches),
+        validation=batches(num_test, held_out, drop_remainder=even_batches) if num_validation else None,
+        test=batches(0, num_test),
         source=data["source"],
         class_names=CLASS_NAMES,
         num_train=num_train,
@@ -45,13 +47,16 @@ def load_datasets(cfg: dict, batch_size: int, even_batches: bool = False) -> Dat
 def draw_toy_set(name: str, count: int, noise: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """`count` points (float32, shape (count, 2)) of the toy set `name`, about 2 units across, and their classes.
 
-    `noise` is the standard deviation of the Gaussian noise added to each coordinate.
+    `noise` is the standard deviation of the Gaussian noise added to each coordinate. The points come in blocks of
+    four, in random order within each block: one point of each XOR corner, two of each class for the other sets.
+    Any whole number of blocks is balanced: on XOR a line can get at most three of its four equal corners, 75 %.
     """
     rng = np.random.default_rng(seed)
-    labels = rng.integers(0, 2, count)
+    corners = rng.permuted(np.tile(np.arange(4), (-(-count // 4), 1)), axis=1).ravel()[:count]
+    labels = corners % 2
     if name == "xor":
         # Class 0 around (-1, -1) and (1, 1), class 1 around (-1, 1) and (1, -1): the sign of x1 * x2.
-        first = rng.choice([-1.0, 1.0], count)
+        first = np.where(corners < 2, -1.0, 1.0)
         shapes = np.stack([first, np.where(labels == 1, -first, first)], axis=1)
     elif name == "blobs":
         shapes = np.where(labels[:, None] == 1, 1.0, -1.0) * np.ones((count, 2))
