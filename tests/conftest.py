@@ -50,8 +50,7 @@ def bake(cookies):
 # other waits. In the order measured on 2026-12-06, longest first.
 LONGEST_FIRST = ("own_tests[dcgan]", "comparison_killed", "own_tests[dbn]", "own_tests[autoencoder]",
                  "own_tests[seq2seq_translation]", "translator_comparison", "own_tests[alexnet]", "own_tests[lenet5]",
-                 "killed_at_every_point",
-                 "own_tests[rnn_sentiment]", "own_tests[mnist_mlp]",
+                 "killed_at_every_point", "own_tests[rnn_sentiment]", "own_tests[mnist_mlp]", "own_tests[perceptron]",
                  "multi_worker_two_processes", "first_screen_is_quiet", "test_any_text_answer", "within_the_backup",
                  "mirrored_strategy")
 

@@ -48,6 +48,7 @@ EXTRA_PACKAGE_FILES: dict[str, set[str]] = {
     "autoencoder": MNIST_FILES | {"pretraining.py", "swiss_roll.py", "pca.py", "neighbours.py", "encoding.py",
                     "tests/test_pretraining.py", "tests/test_measures.py", "tests/test_swiss_roll.py",
                     "tests/test_strategy.py"},
+    "perceptron": {"boundary.py", "prediction.py"},
 }
 
 OPTIMIZERS = ["adam", "sgd", "momentum", "adagrad", "rmsprop"]
