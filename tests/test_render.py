@@ -46,8 +46,7 @@ EXTRA_PACKAGE_FILES: dict[str, set[str]] = {
             "tests/test_strategy.py"},
     "dcgan": CONVOLUTION | {"quality.py", "prediction.py", "tests/test_quality.py", "tests/test_strategy.py"},
     "autoencoder": MNIST_FILES | {"pretraining.py", "swiss_roll.py", "pca.py", "neighbours.py", "encoding.py",
-                    "tests/test_pretraining.py", "tests/test_measures.py", "tests/test_swiss_roll.py",
-                    "tests/test_strategy.py"},
+                    "tests/test_pretraining.py", "tests/test_measures.py", "tests/test_swiss_roll.py"},
     "perceptron": {"boundary.py", "prediction.py"},
 }
 

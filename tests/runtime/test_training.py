@@ -113,9 +113,8 @@ def test_precision_auto_is_measured_where_the_cpu_has_bfloat16_and_kept_with_the
         assert keras.mixed_precision.global_policy().name == policy
 
         monkeypatch.setattr(compile_choice, "cpu_flags", lambda: {"avx512f"})
-        metrics = training.train(LESSON, cfg, run_files.new_run_dir(cfg, LESSON.name), verbose=0)
-        assert metrics["compile"]["dtype_policy"] == "float32"
-        assert "no bfloat16 instructions" in metrics["compile"]["dtype_policy_reason"]
+        policy, reason = compile_choice.decide_precision(LESSON, cfg, None, tf.distribute.get_strategy())
+        assert policy == "float32" and "no bfloat16 instructions" in reason
     finally:
         keras.mixed_precision.set_dtype_policy("float32")  # the global policy, for the tests that follow
 

@@ -9,8 +9,5 @@ MODEL_OVERRIDES: list[str] = ["model.hidden_units=[64]", "model.code_size=16", "
                               "training.learning_rate=0.01"]
 # It has no accuracy to check (test_lesson.py): its validation loss, the reconstruction error, falls.
 PROGRESS = "val_loss"
-# What shows that the strategy test's 3 epochs of fine-tuning ran on both replicas, and what else it changes.
-STRATEGY_PROGRESS = "loss"
-STRATEGY_OVERRIDES: list[str] = []
 # What its finished runs hold besides the files of every run and of `evaluate` (test_lesson.py checks them).
 OWN_ARTIFACTS: set[str] = {"pretraining.csv"}
