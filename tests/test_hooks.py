@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from .conftest import BIN, TEMPLATE, cookiecutter_cli
+from .conftest import ARCHITECTURES, BIN, TEMPLATE, cookiecutter_cli
 from .dependency_modules import LIST, dependency_modules
 
 LONG = "a" * 300
@@ -207,3 +209,28 @@ def test_command_line_answers_are_jinja_templates_to_cookiecutter(tmp_path):
                            input="Net {{ 7*7 }}\ntyped\n" + "\n" * 30, capture_output=True, text=True, timeout=120)
     assert typed.returncode == 0, typed.stderr
     assert (tmp_path / "out" / "typed" / "README.md").read_text(encoding="utf-8").startswith("# Net {{ 7*7 }}\n")
+
+
+def test_every_prompt_is_in_english_and_chinese():
+    """The language a learner reads is not known while the prompts are asked: each says it both ways."""
+    prompts = json.loads((TEMPLATE / "cookiecutter.json").read_text(encoding="utf-8"))["__prompts__"]
+    texts = [text for prompt in prompts.values()
+             for text in (prompt.values() if isinstance(prompt, dict) else [prompt])]
+    for text in texts:
+        english, _, chinese = text.partition(" / ")
+        assert re.search(r"[A-Za-z]{2}", english) and re.search(r"[\u4e00-\u9fff]", chinese), text
+        assert not re.search(r"[\u4e00-\u9fff]", english), text
+
+
+@pytest.mark.parametrize("architecture", ARCHITECTURES)
+def test_each_architecture_renders_from_typed_answers(tmp_path, architecture):
+    """A learner's first screen: every prompt answered by typing (Enter keeps the default), the network by its
+    number in the list."""
+    number = ARCHITECTURES.index(architecture) + 1
+    typed = subprocess.run([str(BIN / "cookiecutter"), "--output-dir", str(tmp_path), str(TEMPLATE)],
+                           input=f"Typed net\n\n\n\n\n\n{number}\n" + "\n" * 20, capture_output=True, text=True,
+                           timeout=120)
+    assert typed.returncode == 0, typed.stderr[-2000:]
+    assert "选择哪个经典网络" in typed.stdout
+    config = (tmp_path / "typed_net" / "config.yaml").read_text(encoding="utf-8")
+    assert f"architecture: {architecture} " in config, config[:400]
