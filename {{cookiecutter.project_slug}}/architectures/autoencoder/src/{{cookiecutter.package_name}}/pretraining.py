@@ -14,8 +14,6 @@ input (see ShallowAutoencoder).
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,7 +23,7 @@ from keras import ops
 
 from .architecture import activations, layer_sizes
 from .model import to_vector
-from .runtime.storage import write_text
+from .runtime.storage import write_csv
 
 
 class ShallowAutoencoder(keras.Model):
@@ -97,9 +95,5 @@ def pretrain(network: keras.Model, cfg: dict, strategy, fit: Callable, run_dir: 
         rows += [{"autoencoder": index, "epoch": epoch, **{key: values[epoch] for key, values in per_epoch.items()}}
                  for epoch in range(len(history["loss"]))]
     if run_dir is not None:
-        table = io.StringIO()
-        writer = csv.DictWriter(table, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-        write_text(run_dir / "pretraining.csv", table.getvalue())
+        write_csv(run_dir / "pretraining.csv", rows)
     return {"pretraining": report}

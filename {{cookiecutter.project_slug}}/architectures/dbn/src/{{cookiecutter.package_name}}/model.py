@@ -10,8 +10,6 @@ weights. With `model.pretrain=false` it is the same net from random initializati
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from math import prod
 from pathlib import Path
@@ -23,7 +21,7 @@ from .architecture import IMAGE_SHAPE, NUM_CLASSES
 from .layers import RBM
 from .pretraining import RBMTrainer
 from .runtime.plots import plt, save_figure
-from .runtime.storage import write_text
+from .runtime.storage import write_csv
 
 
 def build_model(cfg: dict) -> keras.Model:
@@ -73,11 +71,7 @@ def pretrain(model: keras.Model, cfg: dict, strategy, fit: Callable, run_dir: Pa
         rows += [{"rbm": index, "epoch": epoch, **{key: values[epoch] for key, values in per_epoch.items()}}
                  for epoch in range(len(history["reconstruction_error"]))]
     if run_dir is not None:
-        table = io.StringIO()
-        writer = csv.DictWriter(table, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-        write_text(run_dir / "pretraining.csv", table.getvalue())
+        write_csv(run_dir / "pretraining.csv", rows)
         plot_filters(rbms[0].kernel.numpy(), IMAGE_SHAPE[:2], run_dir / "rbm_1_filters.png")
     return {"pretraining": report}
 
