@@ -67,7 +67,7 @@ def decide(lesson, cfg: dict, datasets, strategy, steps_per_call: int) -> tuple[
     path = cache_path()
     policy = keras.mixed_precision.global_policy().name
     entry = measured_once(path, cache_key(lesson, cfg, datasets, f"{steps_per_call} steps per call, {policy}"),
-                          lambda: measure(lesson, cfg, datasets, steps_per_call), ("xla", "no_xla"))
+                          lambda: measure(lesson, cfg, datasets, steps_per_call), {"xla": True, "no_xla": False})
     if entry is None:  # a layer cannot be compiled: Keras says so itself
         return "auto", None
     return entry["xla"] > CLEARLY_FASTER * entry["no_xla"], (
@@ -93,7 +93,7 @@ def decide_precision(lesson, cfg: dict, datasets, strategy) -> tuple[str, str]:
     entry = measured_once(path, cache_key(lesson, cfg, datasets, "precision"),
                           lambda: measure(lesson, cfg, datasets, 1, PRECISION_STEPS, variants={
                               "bfloat16": ("mixed_bfloat16", False), "float32": ("float32", False)}),
-                          ("bfloat16", "float32"))
+                          {"bfloat16": "bfloat16", "float32": "float32"})
     faster = entry["bfloat16"] > CLEARLY_FASTER * entry["float32"]
     return "mixed_bfloat16" if faster else "float32", (
         f"{setting}, and measured on this machine (a CPU with bfloat16 instructions; on {entry.get('measured')}, in "
@@ -107,9 +107,9 @@ def cache_key(lesson, cfg: dict, datasets, what: str) -> str:
                        what, cpu_name(), f"TensorFlow {tf.__version__}", f"Keras {keras.__version__}"])
 
 
-def measured_once(path: Path, key: str, measure_now, names: tuple[str, str]) -> dict | None:
-    """The cached measurement under `key`, or a new one (`measure_now()`: speeds by name, None where nothing
-    could be measured), kept for the next run."""
+def measured_once(path: Path, key: str, measure_now, names: dict) -> dict | None:
+    """The cached measurement under `key`, or a new one (`measure_now()`: speeds by variant, None where nothing
+    could be measured), kept for the next run. `names`: the cache's name for each variant."""
     entry = read_cache(path).get(key)
     if isinstance(entry, dict) and all(isinstance(entry.get(name), (int, float)) for name in names):
         return entry
@@ -117,7 +117,7 @@ def measured_once(path: Path, key: str, measure_now, names: tuple[str, str]) -> 
     speeds = measure_now()
     if speeds is None:
         return None
-    entry = {name: round(speeds[variant], 1) for name, variant in zip(names, speeds, strict=True)}
+    entry = {name: round(speeds[variant], 1) for name, variant in names.items()}
     entry.update(measured=time.strftime("%Y-%m-%d"), seconds=round(time.perf_counter() - started, 1))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
