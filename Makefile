@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DIR := build
 
-.PHONY: demo test test-cluster benchmark reference clean
+.PHONY: demo test test-cluster benchmark reference catalogs clean
 
 $(BIN)/.installed: requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ benchmark: $(BIN)/.installed
 ## reference: rewrite tests/reference/ (each default rendering's files and line counts) after a change meant to alter them
 reference: $(BIN)/.installed
 	$(BIN)/python -m tests.reference
+
+## catalogs: after a message changed, update the Chinese catalogs' sources (i18n/zh/*.po) and compile them
+catalogs: $(BIN)/.installed
+	$(BIN)/python -m i18n.catalogs
 
 clean:
 	rm -rf $(DEMO_DIR) .pytest_cache

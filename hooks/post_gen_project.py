@@ -35,6 +35,17 @@ def keep_architecture(project: Path, architecture: str) -> None:
     shutil.rmtree(folders)
 
 
+def keep_language(project: Path, language: str) -> None:
+    """config.yaml with its comments in the chosen language: the architecture's config.zh.yaml for zh."""
+    chinese = project / "config.zh.yaml"
+    if not chinese.is_file():
+        return
+    if language == "zh":
+        chinese.replace(project / "config.yaml")
+    else:
+        chinese.unlink()
+
+
 def check_sources(project: Path) -> None:
     for path in sorted(project.rglob("*.py")):
         try:
@@ -68,6 +79,7 @@ def check_config(project: Path, package: str) -> None:
 if __name__ == "__main__":
     project = Path.cwd()
     keep_architecture(project, ANSWERS["architecture"])
+    keep_language(project, ANSWERS["language"])
     check_sources(project)
     check_pyproject(project)
     check_config(project, ANSWERS["package_name"])

@@ -35,6 +35,7 @@ CONFIG_KEYS = {
     "learning_rate": "training.learning_rate",
     "seed": "seed",
     "distribute": "distribute.strategy",
+    "language": "language",
 }
 # Files at the top of a generated project: a package of the same name would hide them.
 PROJECT_FILES = {"train", "tests", "src", "runs"}
@@ -152,7 +153,8 @@ def config_problems(package: types.ModuleType) -> list[str]:
     # The folders cookiecutter renders from: the project's, and ../templates for what config.yaml includes.
     loader = jinja2.FileSystemLoader([project, project.parent / "templates"])
     environment = jinja2.Environment(loader=loader, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-    text = environment.get_template(f"architectures/{ANSWERS['architecture']}/config.yaml").render(cookiecutter=ANSWERS)
+    name = "config.zh.yaml" if ANSWERS.get("language") == "zh" else "config.yaml"  # the same values, other comments
+    text = environment.get_template(f"architectures/{ANSWERS['architecture']}/{name}").render(cookiecutter=ANSWERS)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder, "config.yaml")
         path.write_text(text, encoding="utf-8")

@@ -106,7 +106,7 @@ def main(lesson: Lesson, argv: list[str] | None = None) -> int:
 
 
 # What `--resume` may change: it continues the run as it was set up, for more epochs if asked.
-RESUMABLE = {"training.epochs"}
+RESUMABLE = {"training.epochs", "language"}
 
 
 def _run_setup(lesson: Lesson, args) -> tuple[dict, Path | None]:

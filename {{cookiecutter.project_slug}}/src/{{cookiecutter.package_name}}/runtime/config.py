@@ -20,6 +20,8 @@ from .errors import ConfigError, UserError
 from .fields import Field, NumberDumper, read_yaml, shown_key, shown_number, shown_value, suggestion
 
 COMMON_FIELDS: dict[str, Field] = {
+    "language": Field("choice", "language of what the project prints and draws (en: English, zh: 简体中文); "
+                      "shown, not trained: evaluate, predict and --resume take it too", choices=("en", "zh")),
     "seed": Field("int", "random seed for weights, shuffling and dropout", minimum=0, maximum=2**31 - 1),
     "training.epochs": Field("int", "passes over the training set", minimum=1, maximum=100_000),
     "training.batch_size": Field("int", "examples per step on each device", minimum=1, maximum=65_536),
