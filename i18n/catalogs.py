@@ -35,7 +35,7 @@ ARCHITECTURES = PROJECT / "architectures"
 LANGUAGE = "zh"
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 # Fixed so that the same messages always compile to the same bytes (the test compares them).
-DATE = datetime.datetime(2026, 12, 6, tzinfo=datetime.timezone.utc)
+DATE = datetime.datetime(2026, 12, 6, tzinfo=datetime.UTC)
 PLACEHOLDER = re.compile(r"\{[^{}]*\}|%\(\w+\)[a-z]|%[a-z]")
 
 
