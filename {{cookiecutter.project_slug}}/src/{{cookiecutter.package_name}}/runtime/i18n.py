@@ -40,8 +40,10 @@ def use(language: str) -> None:
     os.environ[ENVIRONMENT] = language
     # argparse words its own help and errors ("usage:", "options", "the following arguments are required")
     # through the module's `_` and `ngettext`, looked up when it writes them; the runtime's catalog has them.
-    argparse._ = _
-    argparse.ngettext = ngettext
+    # In English they are gettext's own again, as argparse imported them.
+    english = language == "en"
+    argparse._ = gettext.gettext if english else _
+    argparse.ngettext = gettext.ngettext if english else ngettext
     for follow in when_changed:
         follow()
 
