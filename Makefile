@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DIR := build
 
-.PHONY: demo test test-cluster benchmark reference catalogs clean
+.PHONY: demo test test-cluster benchmark reference catalogs notebooks clean
 
 $(BIN)/.installed: requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ reference: $(BIN)/.installed
 ## catalogs: after a message changed, update the Chinese catalogs' sources (i18n/zh/*.po) and compile them
 catalogs: $(BIN)/.installed
 	$(BIN)/python -m i18n.catalogs
+
+## notebooks: after a walkthrough.py changed, make each architecture's notebooks from it (en and zh)
+notebooks: $(BIN)/.installed
+	$(BIN)/python walkthroughs.py
 
 clean:
 	rm -rf $(DEMO_DIR) .pytest_cache

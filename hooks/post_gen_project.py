@@ -36,7 +36,14 @@ def keep_architecture(project: Path, architecture: str) -> None:
 
 
 def keep_language(project: Path, language: str) -> None:
-    """config.yaml with its comments in the chosen language: the architecture's config.zh.yaml for zh."""
+    """config.yaml with its comments in the chosen language (the architecture's config.zh.yaml for zh), and the
+    walkthrough notebook in it (made in the template from notebooks/walkthrough.py, which is not shipped)."""
+    notebooks = project / "notebooks"
+    if notebooks.is_dir():
+        (notebooks / f"walkthrough.{language}.ipynb").replace(notebooks / "walkthrough.ipynb")
+        for other in notebooks.glob("walkthrough.*"):
+            if other.name != "walkthrough.ipynb":
+                other.unlink()
     chinese = project / "config.zh.yaml"
     if not chinese.is_file():
         return
