@@ -66,6 +66,9 @@ def test_a_chinese_project_reads_chinese(chinese_projects, architecture):
     assert CHINESE.search(readme) and not english_prose(readme)
     config = (project / "config.yaml").read_text(encoding="utf-8")
     assert yaml.safe_load(config)["language"] == "zh" and CHINESE.search(config)
+    for path in ("README.md", "config.yaml", "notebooks/walkthrough.ipynb"):
+        text = (project / path).read_text(encoding="utf-8")
+        assert "{{" not in text and "{%" not in text, f"{path} was not rendered"
     package = project / "src" / f"zh_{architecture}"
     for catalog in ("runtime/locale/zh/LC_MESSAGES/runtime.mo", "locale/zh/LC_MESSAGES/lesson.mo"):
         assert (package / catalog).is_file(), catalog
