@@ -46,7 +46,7 @@ def keep_language(project: Path, language: str) -> None:
                 other.unlink()
     chinese = project / "config.zh.yaml"
     if not chinese.is_file():
-        return
+        sys.exit("error: config.zh.yaml: missing from this architecture's files in the template")
     if language == "zh":
         chinese.replace(project / "config.yaml")
     else:

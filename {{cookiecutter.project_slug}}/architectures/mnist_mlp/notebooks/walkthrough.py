@@ -37,10 +37,14 @@ sys.path.insert(0, "src")  # the project's package, installed or not
 from {{ cookiecutter.package_name }}.runtime.quiet import import_tensorflow_quietly  # noqa: E402
 
 import_tensorflow_quietly()  # without the start-up lines TensorFlow's C++ core prints
+import tensorflow as tf  # noqa: E402
+
+tf.get_logger().setLevel("ERROR")  # several runs in one process: TensorFlow's notes on retracing are not for us
 from {{ cookiecutter.package_name }}.lesson import LESSON  # noqa: E402
 from {{ cookiecutter.package_name }}.runtime import comparison, i18n, plots, shapes, training  # noqa: E402
 
-SHORT = ["training.epochs=3", "data.source=synthetic", "data.synthetic_examples=2048"]
+# A short run: stand-in digits, a few epochs, and XLA left off (measuring whether it pays takes longer than this run).
+SHORT = ["training.epochs=3", "data.source=synthetic", "data.synthetic_examples=2048", "training.jit_compile=false"]
 cfg = LESSON.settings("config.yaml", SHORT)
 i18n.use(cfg["language"])
 
