@@ -20,6 +20,7 @@ import shutil
 from pathlib import Path
 
 from .errors import UserError
+from .i18n import _
 from .quiet import import_tensorflow_quietly
 
 INSTALL = "pip install -e '.[cluster]'"
@@ -38,7 +39,8 @@ def launch(lesson, cfg: dict, run_dir: Path | None, workers: int, address: str |
         from ray.train import FailureConfig, RunConfig, ScalingConfig, TrainingFailedError
         from ray.train.tensorflow import TensorflowTrainer
     except ImportError:
-        raise UserError(f"launch: needs Ray Train, an optional part of this project: {INSTALL}") from None
+        raise UserError(_("launch: needs Ray Train, an optional part of this project: {install}").format(
+            install=INSTALL)) from None
     from .run_files import new_run_dir
 
     new, runs_existed = run_dir is None, Path(cfg["run"]["runs_dir"]).exists()
@@ -63,12 +65,13 @@ def launch(lesson, cfg: dict, run_dir: Path | None, workers: int, address: str |
         run_config=RunConfig(name=run_dir.name, storage_path=str(run_dir.parent),
                              failure_config=FailureConfig(max_failures=0)),
     )
-    resume = f"continue it with python train.py launch --workers {workers} --resume {run_dir}"
     try:
         trainer.fit()
         (run_dir / RAY_MARKER).unlink(missing_ok=True)  # the run directory holds what a run without Ray holds
     except KeyboardInterrupt:
-        raise LaunchFailed(f"launch: interrupted; what the run finished is kept in {run_dir}: {resume}") from None
+        raise LaunchFailed(_("launch: interrupted; what the run finished is kept in {run_dir}: continue it with "
+                             "python train.py launch --workers {workers} --resume {run_dir}").format(
+                                 run_dir=run_dir, workers=workers)) from None
     except TrainingFailedError as error:
         failures = getattr(error, "worker_failures", {})
         refused = [failure for failure in failures.values() if isinstance(failure, UserError)]
@@ -78,10 +81,12 @@ def launch(lesson, cfg: dict, run_dir: Path | None, workers: int, address: str |
                 if not runs_existed:
                     run_dir.parent.rmdir()
             raise refused[0] from None
-        reason = "; ".join(f"worker {rank}: {type(failure).__name__}: {(str(failure).splitlines() or [''])[0]}"
-                           for rank, failure in sorted(failures.items())) or str(error).splitlines()[0]
-        raise LaunchFailed(f"launch: the run stopped ({reason}); what it finished is kept in {run_dir}: {resume}") \
-            from None
+        reason = "; ".join(_("worker {rank}: {error}: {message}").format(
+            rank=rank, error=type(failure).__name__, message=(str(failure).splitlines() or [""])[0])
+            for rank, failure in sorted(failures.items())) or str(error).splitlines()[0]
+        raise LaunchFailed(_("launch: the run stopped ({reason}); what it finished is kept in {run_dir}: continue it "
+                             "with python train.py launch --workers {workers} --resume {run_dir}").format(
+                                 reason=reason, run_dir=run_dir, workers=workers)) from None
     finally:
         ray.shutdown()
     return run_dir
