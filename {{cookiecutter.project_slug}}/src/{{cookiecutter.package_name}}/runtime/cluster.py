@@ -19,6 +19,7 @@ import os
 import shutil
 from pathlib import Path
 
+from . import i18n
 from .errors import UserError
 from .i18n import _
 from .quiet import import_tensorflow_quietly
@@ -51,6 +52,7 @@ def launch(lesson, cfg: dict, run_dir: Path | None, workers: int, address: str |
         # quiet.py set it to 3 for a quiet start, unless --verbose: the workers start as the command did.
         "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "0"),
         "RAY_TRAIN_ENABLE_PRINT_PATCH": "0",  # a worker's print() straight to its output, not also to a logger
+        i18n.ENVIRONMENT: i18n.current,  # the workers print in the command's language
     }
     if address is None:  # as many CPUs as workers even on a smaller machine: they share its cores
         ray.init(num_cpus=max(os.cpu_count() or 1, workers), runtime_env={"env_vars": environment},
@@ -100,6 +102,7 @@ def train_worker(config: dict) -> None:
     """One Ray worker (Ray has set TF_CONFIG): from here on, the project's normal training path."""
     os.chdir(config["cwd"])  # a relative path in the config means the same file on every worker
     os.environ.pop("TF_USE_LEGACY_KERAS", None)  # Ray asks TensorFlow for Keras 2; this project is Keras 3
+    i18n.use(os.environ.get(i18n.ENVIRONMENT, "en"))
     if os.environ["TF_CPP_MIN_LOG_LEVEL"] == "3":  # the command started quietly (quiet.py)
         import_tensorflow_quietly()
     logging.getLogger("tensorflow").setLevel(logging.WARNING)  # each worker's strategy would announce itself

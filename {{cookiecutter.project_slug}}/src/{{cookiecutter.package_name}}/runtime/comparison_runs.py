@@ -25,14 +25,13 @@ def available_slots(parallel: int) -> list[dict]:
         return [{}]
     import tensorflow as tf
 
-    gpus = len(tf.config.list_physical_devices("GPU"))
-    limit = gpus or os.cpu_count() or 1
-    if parallel > limit and gpus:
+    gpus, cores = len(tf.config.list_physical_devices("GPU")), os.cpu_count()
+    if gpus and parallel > gpus:
         raise UserError(_("--parallel: got {parallel}; this machine has {gpus} GPUs, so at most {limit}").format(
-            parallel=parallel, gpus=gpus, limit=limit))
-    if parallel > limit:
+            parallel=parallel, gpus=gpus, limit=gpus))
+    if not gpus and parallel > (cores or 1):
         raise UserError(_("--parallel: got {parallel}; this machine has {cores} CPU cores and no GPU, so at most "
-                          "{limit}").format(parallel=parallel, cores=os.cpu_count(), limit=limit))
+                          "{limit}").format(parallel=parallel, cores=cores, limit=cores or 1))
     return [{"CUDA_VISIBLE_DEVICES": str(slot)} if gpus else {} for slot in range(parallel)]
 
 
