@@ -12,21 +12,23 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .cli import at_least_one
+from .i18n import N_, _
 
 
 class ClassifyImages:
     """The `predict` command (runtime/lesson.py's Command): one JSON line per file, its class and top probabilities."""
 
     COMMAND = "predict"
-    HELP = "classify image files with a saved run"
+    HELP = N_("classify image files with a saved run")
 
     def __init__(self, read_image: Callable):
         self.read_image = read_image
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("files", nargs="+", type=Path, metavar="FILE",
-                            help="image files (.png, .npy; JPEG too where the data is photos)")
-        parser.add_argument("--top", type=at_least_one, default=3, help="how many classes to list per file (default 3)")
+                            help=_("image files (.png, .npy; JPEG too where the data is photos)"))
+        parser.add_argument("--top", type=at_least_one, default=3,
+                            help=_("how many classes to list per file (default 3)"))
 
     def run(self, args: argparse.Namespace, model, run_metrics: dict, cfg: dict) -> int:
         import numpy as np

@@ -20,64 +20,114 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import zipfile
 from pathlib import Path
 
 from .config import flatten
 from .errors import ConfigError, UserError
+from .i18n import N_, _
 from .lesson import Lesson
 from .run_files import check_can_make, check_unfinished
 from .run_lock import busy, holder
+from .shapes import display_width
+
+# The --help of the parser itself: the module docstring's first paragraph, as a message of its own.
+DESCRIPTION = N_("The project's commands: train | evaluate | predict (translate, sample) | explain.")
 
 
 def build_parser(lesson: Lesson) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="train.py", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="train.py", description=_(DESCRIPTION), formatter_class=HelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
 
-    train = commands.add_parser("train", help="train a model (the default command)")
-    train.add_argument("overrides", nargs="*", metavar="key=value", help="config values to change for this run")
-    train.add_argument("--config", default="config.yaml", help="config file (default: config.yaml)")
-    train.add_argument("--resume", metavar="RUN_DIR", type=Path, help="continue this interrupted run")
-    train.add_argument("--run-dir", type=Path, help="write the run here instead of a new runs/<time>-<name>/ "
-                       "(every worker of a multi_worker run gets the same one)")
+    def add_command(name: str, help: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=help, formatter_class=HelpFormatter)
 
-    evaluate = commands.add_parser("evaluate", help="score a saved run on the test split")
+    train = add_command("train", _("train a model (the default command)"))
+    train.add_argument("overrides", nargs="*", metavar="key=value", help=_("config values to change for this run"))
+    train.add_argument("--config", default="config.yaml", help=_("config file (default: config.yaml)"))
+    train.add_argument("--resume", metavar="RUN_DIR", type=Path, help=_("continue this interrupted run"))
+    train.add_argument("--run-dir", type=Path, help=_("write the run here instead of a new runs/<time>-<name>/ "
+                                                      "(every worker of a multi_worker run gets the same one)"))
+
+    evaluate = add_command("evaluate", _("score a saved run on the test split"))
     evaluate.add_argument("run_dir", type=Path)
-    evaluate.add_argument("overrides", nargs="*", metavar="key=value", help="e.g. data.source=npz data.npz_path=...")
+    evaluate.add_argument("overrides", nargs="*", metavar="key=value",
+                          help=_("e.g. data.source=npz data.npz_path=..."))
 
     if lesson.command is not None:
-        use = commands.add_parser(lesson.command.COMMAND, help=lesson.command.HELP)
+        use = add_command(lesson.command.COMMAND, _(lesson.command.HELP))
         use.add_argument("run_dir", type=Path)
         lesson.command.add_arguments(use)
 
-    explain = commands.add_parser("explain", help="print the layer table for a config")
+    explain = add_command("explain", _("print the layer table for a config"))
     explain.add_argument("overrides", nargs="*", metavar="key=value")
     explain.add_argument("--config", default="config.yaml")
 
-    compare = commands.add_parser("compare", help="train one run per setting and seed, then compare them")
-    compare.add_argument("values", nargs="*", metavar="key=v1,v2", help="the values to compare; a key with one value "
-                         "is set for every run")
-    compare.add_argument("--seeds", type=at_least_one, default=1, help="runs per setting, from the config's seed up")
-    compare.add_argument("--parallel", type=at_least_one, default=1, help="runs at once (one per GPU on a GPU "
-                         "machine)")
+    compare = add_command("compare", _("train one run per setting and seed, then compare them"))
+    compare.add_argument("values", nargs="*", metavar="key=v1,v2",
+                         help=_("the values to compare; a key with one value is set for every run"))
+    compare.add_argument("--seeds", type=at_least_one, default=1,
+                         help=_("runs per setting, from the config's seed up"))
+    compare.add_argument("--parallel", type=at_least_one, default=1,
+                         help=_("runs at once (one per GPU on a GPU machine)"))
     compare.add_argument("--config", default="config.yaml")
-    compare.add_argument("--resume", metavar="DIR", type=Path, help="finish this interrupted comparison")
+    compare.add_argument("--resume", metavar="DIR", type=Path, help=_("finish this interrupted comparison"))
 
-    launch = commands.add_parser("launch", help="train on several Ray workers (pip install -e '.[cluster]')")
-    launch.add_argument("overrides", nargs="*", metavar="key=value", help="config values to change for this run")
-    launch.add_argument("--workers", type=at_least_one, required=True, help="worker processes (one replica each)")
-    launch.add_argument("--address", help="a running Ray cluster to join (host:port, or auto); default: start one "
-                        "on this machine for the run")
-    launch.add_argument("--use-gpu", action="store_true", help="give each worker one GPU")
-    launch.add_argument("--config", default="config.yaml", help="config file (default: config.yaml)")
-    launch.add_argument("--resume", metavar="RUN_DIR", type=Path, help="continue this interrupted launched run")
+    launch = add_command("launch", _("train on several Ray workers (pip install -e '.[cluster]')"))
+    launch.add_argument("overrides", nargs="*", metavar="key=value", help=_("config values to change for this run"))
+    launch.add_argument("--workers", type=at_least_one, required=True,
+                        help=_("worker processes (one replica each)"))
+    launch.add_argument("--address", help=_("a running Ray cluster to join (host:port, or auto); default: start one "
+                                            "on this machine for the run"))
+    launch.add_argument("--use-gpu", action="store_true", help=_("give each worker one GPU"))
+    launch.add_argument("--config", default="config.yaml", help=_("config file (default: config.yaml)"))
+    launch.add_argument("--resume", metavar="RUN_DIR", type=Path, help=_("continue this interrupted launched run"))
     return parser
+
+
+# The pieces a line of help may break between: a space, a run of Latin text, or one Chinese character with
+# the punctuation that must not begin a line.
+WRAP_PIECES = re.compile(r"\s+|[^\s\u2e80-\uffef]+[，。；：、）！？]*|[\u2e80-\uffef][，。；：、）！？]*")
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's formatter, measuring Chinese text in terminal columns (a character takes two): the help wraps
+    at the terminal's width and the usage lines stay aligned. English text is laid out exactly as argparse does."""
+
+    def _format_usage(self, usage, actions, groups, prefix):
+        if prefix is None:
+            prefix = argparse._("usage: ")  # argparse's word, in the current language (i18n.use)
+        if display_width(prefix) == len(prefix):
+            return super()._format_usage(usage, actions, groups, prefix)
+        # argparse aligns the usage's lines by len(prefix): lay them out for a stand-in as wide as the prefix.
+        stand_in = " " * display_width(prefix)
+        return prefix + super()._format_usage(usage, actions, groups, stand_in)[len(stand_in):]
+
+    def _split_lines(self, text, width):
+        if display_width(text) == len(text):
+            return super()._split_lines(text, width)
+        lines, line = [], ""
+        for piece in WRAP_PIECES.findall(self._whitespace_matcher.sub(" ", text).strip()):
+            if piece.isspace():
+                line += " "
+            elif line.strip() and display_width(line + piece) > width:
+                lines.append(line.rstrip())
+                line = piece
+            else:
+                line += piece
+        return [*lines, line.rstrip()] if line.strip() else lines
+
+    def _fill_text(self, text, width, indent):
+        if display_width(text) == len(text):
+            return super()._fill_text(text, width, indent)
+        return "\n".join(indent + line for line in self._split_lines(text, width - len(indent)))
 
 
 def at_least_one(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"got {text!r}; expected a whole number of at least 1")
+        raise argparse.ArgumentTypeError(_("got {value!r}; expected a whole number of at least 1").format(value=text))
     return int(text)
 
 
@@ -94,14 +144,14 @@ def main(lesson: Lesson, argv: list[str] | None = None) -> int:
     if extra and given is not None and all("=" in word and not word.startswith("-") for word in extra):
         given += extra
     elif extra:
-        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        parser.error(_("unrecognized arguments: {words}").format(words=" ".join(extra)))
     try:
         commands = {"train": _train, "evaluate": _evaluate, "explain": _explain, "compare": _compare,
                     "launch": _launch}
         return commands.get(args.command, _use)(lesson, args)
     except UserError as error:
         for line in str(error).splitlines():
-            print(f"error: {line}", file=sys.stderr)
+            print(_("error: {message}").format(message=line), file=sys.stderr)
         return 2
 
 
@@ -116,15 +166,18 @@ def _run_setup(lesson: Lesson, args) -> tuple[dict, Path | None]:
         cfg = lesson.settings(_run_config(run_dir), args.overrides)
         changed = [key for key in _changed_settings(lesson, run_dir, cfg) if key not in RESUMABLE]
         if changed:
-            raise UserError(f"--resume {run_dir}: cannot change {', '.join(changed)}; a resumed run continues as it "
-                            f"was trained (only training.epochs may change, to train further): start a new run instead")
+            raise UserError(_("--resume {run_dir}: cannot change {settings}; a resumed run continues as it was "
+                              "trained (only training.epochs may change, to train further): start a new run "
+                              "instead").format(run_dir=run_dir, settings=", ".join(changed)))
     else:
         cfg, run_dir = lesson.settings(Path(args.config), args.overrides), getattr(args, "run_dir", None)
         if run_dir is not None and run_dir.exists() and not run_dir.is_dir():
-            raise UserError(f"--run-dir {run_dir}: is a file; expected a folder for the run (new, or unfinished)")
+            raise UserError(_("--run-dir {run_dir}: is a file; expected a folder for the run (new, or "
+                              "unfinished)").format(run_dir=run_dir))
         runs = Path(cfg["run"]["runs_dir"])
         if run_dir is None and runs.exists() and not runs.is_dir():
-            raise UserError(f"run.runs_dir={str(runs)!r}: is a file; expected a folder to make run directories in")
+            raise UserError(_("run.runs_dir={runs_dir!r}: is a file; expected a folder to make run directories "
+                              "in").format(runs_dir=str(runs)))
         check_can_make(run_dir or runs, f"--run-dir {run_dir}" if run_dir else f"run.runs_dir={str(runs)!r}")
     if run_dir is not None:
         check_unfinished(run_dir)
@@ -144,15 +197,15 @@ def _train(lesson: Lesson, args) -> int:
 
 def _print_summary(lesson: Lesson, metrics: dict) -> None:
     if metrics:  # a multi-worker run's chief has them; the other workers print nothing
-        print(f"{lesson.summary(metrics['test'])} on {metrics['data']['source']} data   "
-              f"(all metrics: metrics.json in the run directory above)")
+        print(_("{summary} on {source} data   (all metrics: metrics.json in the run directory above)").format(
+            summary=lesson.summary(metrics["test"]), source=metrics["data"]["source"]))
 
 
 def _launch(lesson: Lesson, args) -> int:
     asked = [word.partition("=")[2] for word in args.overrides if word.startswith("distribute.strategy=")]
     if any(strategy not in ("auto", "multi_worker") for strategy in asked):
-        raise UserError(f"distribute.strategy={asked[-1]!r}: launch trains on several workers, which is "
-                        f"multi_worker; leave the key out, or give auto or multi_worker")
+        raise UserError(_("distribute.strategy={value!r}: launch trains on several workers, which is "
+                          "multi_worker; leave the key out, or give auto or multi_worker").format(value=asked[-1]))
     cfg, run_dir = _run_setup(lesson, args)
     cfg["distribute"]["strategy"] = "multi_worker"
     from . import cluster
@@ -160,7 +213,7 @@ def _launch(lesson: Lesson, args) -> int:
     try:
         run_dir = cluster.launch(lesson, cfg, run_dir, args.workers, args.address, args.use_gpu)
     except cluster.LaunchFailed as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(_("error: {message}").format(message=error), file=sys.stderr)
         return 1
     _print_summary(lesson, json.loads((run_dir / "metrics.json").read_text(encoding="utf-8")))
     return 0
@@ -174,8 +227,9 @@ def _evaluate(lesson: Lesson, args) -> int:
     cfg = lesson.settings(_run_config(args.run_dir), args.overrides)
     changed = [key for key in _changed_settings(lesson, args.run_dir, cfg) if key.startswith(TRAINED)]
     if changed:
-        raise UserError(f"evaluate {args.run_dir}: cannot change {', '.join(changed)}; the saved model is scored as "
-                        f"it was trained (data.* may change: score it on other data)")
+        raise UserError(_("evaluate {run_dir}: cannot change {settings}; the saved model is scored as it was "
+                          "trained (data.* may change: score it on other data)").format(
+                              run_dir=args.run_dir, settings=", ".join(changed)))
     _run_metrics(args.run_dir)  # a run that has not finished, or whose files are damaged, is refused first
     model = _load_model(args.run_dir)
     from .run_files import write_metrics
@@ -184,7 +238,8 @@ def _evaluate(lesson: Lesson, args) -> int:
     results = lesson.evaluate(model, datasets, args.run_dir, cfg)
     write_metrics(args.run_dir, {"test": results, "evaluated_on": datasets.describe()})
     written = ", ".join(str(args.run_dir / name) for name in lesson.evaluation_artifacts)
-    print(f"{lesson.summary(results)} on {results['examples']} examples ({datasets.source}); wrote {written}")
+    print(_("{summary} on {examples} examples ({source}); wrote {written}").format(
+        summary=lesson.summary(results), examples=results["examples"], source=datasets.source, written=written))
     return 0
 
 
@@ -204,8 +259,10 @@ def _explain(lesson: Lesson, args) -> int:
     for line in lesson.notes(cfg):
         print(line)
     counted = lesson.model(cfg).count_params()
-    agree = "agrees" if counted == total_params(rows) else "DISAGREES"
-    print(f"keras model.count_params(): {counted:,} ({agree} with the table)")
+    if counted == total_params(rows):
+        print(_("keras model.count_params(): {counted:,} (agrees with the table)").format(counted=counted))
+    else:
+        print(_("keras model.count_params(): {counted:,} (DISAGREES with the table)").format(counted=counted))
     return 0 if counted == total_params(rows) else 1
 
 
@@ -215,8 +272,8 @@ def _compare(lesson: Lesson, args) -> int:
     slots = comparison_runs.available_slots(args.parallel)
     if args.resume:
         if args.values or args.seeds != 1:
-            raise UserError(f"compare --resume {args.resume}: give no values or --seeds; the comparison continues as "
-                            f"it was planned (its comparison.json)")
+            raise UserError(_("compare --resume {folder}: give no values or --seeds; the comparison continues as "
+                              "it was planned (its comparison.json)").format(folder=args.resume))
         folder, steps = args.resume, comparison.read_plan(args.resume)
         comparison_runs.check_none_running(folder, steps)
     else:
@@ -224,7 +281,8 @@ def _compare(lesson: Lesson, args) -> int:
     comparison_runs.run_all(folder, steps, slots, new=not args.resume)
     comparison.summarize(lesson, folder, steps)
     print((folder / "summary.md").read_text(encoding="utf-8"))
-    print(f"compare: wrote summary.csv, summary.md and curves.png in {folder} (tensorboard --logdir {folder}: HPARAMS)")
+    print(_("compare: wrote summary.csv, summary.md and curves.png in {folder} (tensorboard --logdir {folder}: "
+            "HPARAMS)").format(folder=folder))
     return 0
 
 
@@ -237,29 +295,30 @@ def _changed_settings(lesson: Lesson, run_dir: Path, cfg: dict) -> list[str]:
 def _run_config(run_dir: Path) -> Path:
     path = run_dir / "config.yaml"
     if not path.is_file():
-        raise ConfigError([f"{run_dir}: not a run directory (no config.yaml in it)"])
+        raise ConfigError([_("{run_dir}: not a run directory (no config.yaml in it)").format(run_dir=run_dir)])
     return path
 
 
 def _run_metrics(run_dir: Path) -> dict:
     path = run_dir / "metrics.json"
     if not path.is_file():
-        raise UserError(f"{run_dir}: this run has not finished (no metrics.json); finish it with "
-                        f"python train.py --resume {run_dir}")
+        raise UserError(_("{run_dir}: this run has not finished (no metrics.json); finish it with "
+                          "python train.py --resume {run_dir}").format(run_dir=run_dir))
     try:
         metrics = json.loads(path.read_text(encoding="utf-8"))
         if isinstance(metrics, dict) and "test" in metrics:
             return metrics
     except (ValueError, OSError):
         pass
-    raise UserError(f"{path}: damaged (not the metrics of a finished run); retrain, or restore the file from a copy")
+    raise UserError(_("{path}: damaged (not the metrics of a finished run); retrain, or restore the file from a "
+                      "copy").format(path=path))
 
 
 def _load_model(run_dir: Path):
     path = run_dir / "model.keras"
     if not path.is_file():
-        raise UserError(f"{run_dir}: has no model.keras; the run has not finished (finish it with "
-                        f"python train.py --resume {run_dir})")
+        raise UserError(_("{run_dir}: has no model.keras; the run has not finished (finish it with "
+                          "python train.py --resume {run_dir})").format(run_dir=run_dir))
     import keras
 
     # The lesson's modules, imported with it, have registered the project's own layers with Keras, which needs them
@@ -267,5 +326,6 @@ def _load_model(run_dir: Path):
     try:
         return keras.models.load_model(path)
     except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile) as error:
-        raise UserError(f"{path}: damaged, Keras cannot read it ({type(error).__name__}); retrain, or use "
-                        f"{run_dir / 'checkpoints' / 'best.keras'} (the best epoch's model)") from None
+        raise UserError(_("{path}: damaged, Keras cannot read it ({error}); retrain, or use {best} (the best "
+                          "epoch's model)").format(path=path, error=type(error).__name__,
+                                                   best=run_dir / "checkpoints" / "best.keras")) from None

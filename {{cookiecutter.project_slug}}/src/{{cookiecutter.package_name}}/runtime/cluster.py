@@ -19,7 +19,9 @@ import os
 import shutil
 from pathlib import Path
 
+from . import i18n
 from .errors import UserError
+from .i18n import _
 from .quiet import import_tensorflow_quietly
 
 INSTALL = "pip install -e '.[cluster]'"
@@ -38,7 +40,8 @@ def launch(lesson, cfg: dict, run_dir: Path | None, workers: int, address: str |
         from ray.train import FailureConfig, RunConfig, ScalingConfig, TrainingFailedError
         from ray.train.tensorflow import TensorflowTrainer
     except ImportError:
-        raise UserError(f"launch: needs Ray Train, an optional part of this project: {INSTALL}") from None
+        raise UserError(_("launch: needs Ray Train, an optional part of this project: {install}").format(
+            install=INSTALL)) from None
     from .run_files import new_run_dir
 
     new, runs_existed = run_dir is None, Path(cfg["run"]["runs_dir"]).exists()
@@ -49,6 +52,7 @@ def launch(lesson, cfg: dict, run_dir: Path | None, workers: int, address: str |
         # quiet.py set it to 3 for a quiet start, unless --verbose: the workers start as the command did.
         "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "0"),
         "RAY_TRAIN_ENABLE_PRINT_PATCH": "0",  # a worker's print() straight to its output, not also to a logger
+        i18n.ENVIRONMENT: i18n.current,  # the workers print in the command's language
     }
     if address is None:  # as many CPUs as workers even on a smaller machine: they share its cores
         ray.init(num_cpus=max(os.cpu_count() or 1, workers), runtime_env={"env_vars": environment},
@@ -63,12 +67,13 @@ def launch(lesson, cfg: dict, run_dir: Path | None, workers: int, address: str |
         run_config=RunConfig(name=run_dir.name, storage_path=str(run_dir.parent),
                              failure_config=FailureConfig(max_failures=0)),
     )
-    resume = f"continue it with python train.py launch --workers {workers} --resume {run_dir}"
     try:
         trainer.fit()
         (run_dir / RAY_MARKER).unlink(missing_ok=True)  # the run directory holds what a run without Ray holds
     except KeyboardInterrupt:
-        raise LaunchFailed(f"launch: interrupted; what the run finished is kept in {run_dir}: {resume}") from None
+        raise LaunchFailed(_("launch: interrupted; what the run finished is kept in {run_dir}: continue it with "
+                             "python train.py launch --workers {workers} --resume {run_dir}").format(
+                                 run_dir=run_dir, workers=workers)) from None
     except TrainingFailedError as error:
         failures = getattr(error, "worker_failures", {})
         refused = [failure for failure in failures.values() if isinstance(failure, UserError)]
@@ -78,10 +83,12 @@ def launch(lesson, cfg: dict, run_dir: Path | None, workers: int, address: str |
                 if not runs_existed:
                     run_dir.parent.rmdir()
             raise refused[0] from None
-        reason = "; ".join(f"worker {rank}: {type(failure).__name__}: {(str(failure).splitlines() or [''])[0]}"
-                           for rank, failure in sorted(failures.items())) or str(error).splitlines()[0]
-        raise LaunchFailed(f"launch: the run stopped ({reason}); what it finished is kept in {run_dir}: {resume}") \
-            from None
+        reason = "; ".join(_("worker {rank}: {error}: {message}").format(
+            rank=rank, error=type(failure).__name__, message=(str(failure).splitlines() or [""])[0])
+            for rank, failure in sorted(failures.items())) or str(error).splitlines()[0]
+        raise LaunchFailed(_("launch: the run stopped ({reason}); what it finished is kept in {run_dir}: continue it "
+                             "with python train.py launch --workers {workers} --resume {run_dir}").format(
+                                 reason=reason, run_dir=run_dir, workers=workers)) from None
     finally:
         ray.shutdown()
     return run_dir
@@ -95,6 +102,7 @@ def train_worker(config: dict) -> None:
     """One Ray worker (Ray has set TF_CONFIG): from here on, the project's normal training path."""
     os.chdir(config["cwd"])  # a relative path in the config means the same file on every worker
     os.environ.pop("TF_USE_LEGACY_KERAS", None)  # Ray asks TensorFlow for Keras 2; this project is Keras 3
+    i18n.use(os.environ.get(i18n.ENVIRONMENT, "en"))
     if os.environ["TF_CPP_MIN_LOG_LEVEL"] == "3":  # the command started quietly (quiet.py)
         import_tensorflow_quietly()
     logging.getLogger("tensorflow").setLevel(logging.WARNING)  # each worker's strategy would announce itself

@@ -29,13 +29,14 @@ import yaml
 from . import config as config_module
 from . import gradients, plots, storage
 from .errors import ConfigError, UserError
+from .i18n import N_, _
 from .lesson import Lesson
 
 PLAN = "comparison.json"
 # Keys that take one value in a comparison: the first seed (--seeds N adds the N - 1 after it), and where it
 # makes its one folder.
-NOT_COMPARED = {"seed": "give one, the first, and --seeds N", "run.runs_dir": "give it one value: the comparison makes "
-                "one folder"}
+NOT_COMPARED = {"seed": N_("give one, the first, and --seeds N"),
+                "run.runs_dir": N_("give it one value: the comparison makes one folder")}
 
 
 def parse_values(text: str) -> tuple[str, list]:
@@ -43,13 +44,13 @@ def parse_values(text: str) -> tuple[str, list]:
     key, sep, raw = text.partition("=")
     key = key.strip()
     if not sep or not key or not raw.strip():
-        raise ConfigError([f"compare {text!r}: expected key=value1,value2,..., for example model.activation=relu,"
-                           f"sigmoid"])
+        raise ConfigError([_("compare {text!r}: expected key=value1,value2,..., for example "
+                             "model.activation=relu,sigmoid").format(text=text)])
     try:
         values = config_module.read_yaml(f"[{raw}]")
     except yaml.YAMLError:
-        raise ConfigError([f"compare {text!r}: cannot read the values as a comma-separated list (put a list in "
-                           f"brackets, a text with a comma in quotes)"]) from None
+        raise ConfigError([_("compare {text!r}: cannot read the values as a comma-separated list (put a list in "
+                             "brackets, a text with a comma in quotes)").format(text=text)]) from None
     return key, values
 
 
@@ -73,19 +74,21 @@ def plan(lesson: Lesson, config_path: Path, texts: list[str], seeds: int) -> tup
             problems += error.problems
             continue
         if key in NOT_COMPARED and len(values) > 1:
-            problems.append(f"compare {text!r}: {key} cannot be compared here; {NOT_COMPARED[key]}")
+            problems.append(_("compare {text!r}: {key} cannot be compared here; {instead}").format(
+                text=text, key=key, instead=_(NOT_COMPARED[key])))
         elif key in grid:
-            problems.append(f"compare {text!r}: {key} is given twice; list all its values once")
+            problems.append(_("compare {text!r}: {key} is given twice; list all its values once").format(
+                text=text, key=key))
         elif len({shown(value) for value in values}) < len(values):
             twice = next(shown(value) for value in values if [shown(v) for v in values].count(shown(value)) > 1)
-            problems.append(f"compare {text!r}: {twice} is given twice; give each value once (--seeds N trains a "
-                            f"setting with N seeds)")
+            problems.append(_("compare {text!r}: {value} is given twice; give each value once (--seeds N trains a "
+                              "setting with N seeds)").format(text=text, value=twice))
         else:
             grid[key] = values
     compared = [key for key, values in grid.items() if len(values) > 1]
     if not problems and not compared and seeds < 2:
-        problems.append("compare: nothing to compare; give a key two or more values (model.activation=relu,sigmoid) "
-                        "or --seeds 2 or more")
+        problems.append(_("compare: nothing to compare; give a key two or more values "
+                          "(model.activation=relu,sigmoid) or --seeds 2 or more"))
     fixed = [as_override(key, values[0]) for key, values in grid.items() if len(values) == 1]
     try:
         base = lesson.settings(config_path, fixed)
@@ -116,7 +119,8 @@ def start(lesson: Lesson, config_path: Path, texts: list[str], seeds: int) -> tu
     steps, base = plan(lesson, config_path, texts, seeds)
     runs_dir = Path(base["run"]["runs_dir"])
     if runs_dir.exists() and not runs_dir.is_dir():
-        raise UserError(f"run.runs_dir={str(runs_dir)!r}: is a file; expected a folder to make the comparison in")
+        raise UserError(_("run.runs_dir={runs_dir!r}: is a file; expected a folder to make the comparison "
+                          "in").format(runs_dir=str(runs_dir)))
     name = "-".join(key.rsplit(".", 1)[-1] for key in steps["compared"]) or "seeds"
     folder = runs_dir / f"{datetime.now():%Y%m%d-%H%M%S}-compare-{name}"
     for attempt in itertools.count(1):
@@ -126,8 +130,8 @@ def start(lesson: Lesson, config_path: Path, texts: list[str], seeds: int) -> tu
         except FileExistsError:
             folder = folder.with_name(f"{folder.name.rsplit('~', 1)[0]}~{attempt}")
         except OSError as error:
-            raise UserError(f"run.runs_dir={str(runs_dir)!r}: cannot make the comparison's folder in it "
-                            f"({error.strerror or error})") from None
+            raise UserError(_("run.runs_dir={runs_dir!r}: cannot make the comparison's folder in it "
+                              "({reason})").format(runs_dir=str(runs_dir), reason=error.strerror or error)) from None
     storage.write_atomically(folder / "config.yaml", lambda path: config_module.dump(base, path))
     storage.write_json(folder / PLAN, steps)
     return folder, steps
@@ -140,8 +144,8 @@ def read_plan(folder: Path) -> dict:
             return steps
     except (OSError, ValueError):
         pass
-    raise UserError(f"--resume {folder}: not a comparison folder (no readable {PLAN} and config.yaml); "
-                    f"start one with python train.py compare KEY=V1,V2")
+    raise UserError(_("--resume {folder}: not a comparison folder (no readable {plan} and config.yaml); "
+                      "start one with python train.py compare KEY=V1,V2").format(folder=folder, plan=PLAN))
 
 
 def summarize(lesson: Lesson, folder: Path, steps: dict) -> list[dict]:
@@ -151,7 +155,7 @@ def summarize(lesson: Lesson, folder: Path, steps: dict) -> list[dict]:
     groups: dict[str, list[dict]] = {}
     for run in steps["runs"]:
         run_dir = folder / run["dir"]
-        label = ", ".join(f"{key}={shown(value)}" for key, value in run["setting"].items()) or "seeds"
+        label = ", ".join(f"{key}={shown(value)}" for key, value in run["setting"].items()) or _("seeds")
         metrics = json.loads((run_dir / "metrics.json").read_text(encoding="utf-8"))
         groups.setdefault(label, []).append({"run": run, "metrics": metrics,
                                              "history": plots.read_history(run_dir / "history.csv"),
@@ -177,7 +181,8 @@ def summarize(lesson: Lesson, folder: Path, steps: dict) -> list[dict]:
 
 
 def markdown(rows: list[dict], headline: str) -> str:
-    lines = [f"| setting | seeds | test {headline} (mean ± std) | epochs | wall time (s) | parameters |",
+    lines = [_("| setting | seeds | test {metric} (mean ± std) | epochs | wall time (s) | parameters |").format(
+        metric=headline),
              "|---|---|---|---|---|---|"]
     for row in rows:
         lines.append(f"| {row['setting']} | {row['seeds']} | {row[f'test_{headline}_mean']:.4f} ± "
@@ -205,7 +210,7 @@ def plot_curves(groups: dict[str, list[dict]], path: Path, headline: str) -> Non
                           label=label if style == "-" else None)
                 if len(curves) > 1:
                     axis.fill_between(epochs, [min(v) for v in at], [max(v) for v in at], color=colour, alpha=0.15)
-        axis.set(title=f"{name} (solid: training, dashed: validation)", xlabel="epoch")
+        axis.set(title=_("{metric} (solid: training, dashed: validation)").format(metric=name), xlabel=_("epoch"))
         axis.xaxis.get_major_locator().set_params(integer=True)
         axis.grid(alpha=0.3)
     axes[0][0].legend(fontsize="small")
@@ -222,8 +227,8 @@ def plot_gradients(groups: dict[str, list[dict]], path: Path) -> None:
             layers = [key for key in rows[0] if key != "epoch"]
             axis.plot(layers, [statistics.fmean(row[layer] for row in rows) for layer in layers], style, marker="o",
                       color=colour, label=label if style == "-" else None)
-    axis.set(yscale="log", ylabel="gradient root mean square",
-             title="gradient size per layer: before training (solid), after the last epoch (dashed)")
+    axis.set(yscale="log", ylabel=_("gradient root mean square"),
+             title=_("gradient size per layer: before training (solid), after the last epoch (dashed)"))
     axis.tick_params(axis="x", rotation=30)
     axis.grid(alpha=0.3)
     axis.legend(fontsize="small")

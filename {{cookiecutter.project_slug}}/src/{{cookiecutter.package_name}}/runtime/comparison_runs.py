@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import run_lock
 from .errors import UserError
+from .i18n import _
 
 TRAIN_PY = Path(__file__).resolve().parents[3] / "train.py"
 
@@ -24,10 +25,13 @@ def available_slots(parallel: int) -> list[dict]:
         return [{}]
     import tensorflow as tf
 
-    gpus = len(tf.config.list_physical_devices("GPU"))
-    limit, what = (gpus, f"{gpus} GPUs") if gpus else (os.cpu_count() or 1, f"{os.cpu_count()} CPU cores and no GPU")
-    if parallel > limit:
-        raise UserError(f"--parallel: got {parallel}; this machine has {what}, so at most {limit}")
+    gpus, cores = len(tf.config.list_physical_devices("GPU")), os.cpu_count()
+    if gpus and parallel > gpus:
+        raise UserError(_("--parallel: got {parallel}; this machine has {gpus} GPUs, so at most {limit}").format(
+            parallel=parallel, gpus=gpus, limit=gpus))
+    if not gpus and parallel > (cores or 1):
+        raise UserError(_("--parallel: got {parallel}; this machine has {cores} CPU cores and no GPU, so at most "
+                          "{limit}").format(parallel=parallel, cores=cores, limit=cores or 1))
     return [{"CUDA_VISIBLE_DEVICES": str(slot)} if gpus else {} for slot in range(parallel)]
 
 
@@ -35,7 +39,8 @@ def run_all(folder: Path, steps: dict, slots: list[dict], new: bool) -> None:
     """Train every run that has not finished, one per slot at a time (available_slots); stop when one fails.
     new: the comparison was made for this command, so a refusal of its first run takes the folder away again."""
     todo = [run for run in steps["runs"] if not (folder / run["dir"] / "metrics.json").exists()]
-    print(f"compare: {len(steps['runs']) - len(todo)} of {len(steps['runs'])} runs already finished in {folder}")
+    print(_("compare: {finished} of {runs} runs already finished in {folder}").format(
+        finished=len(steps["runs"]) - len(todo), runs=len(steps["runs"]), folder=folder))
     running: dict[int, tuple[subprocess.Popen, dict, object]] = {}
     failed = []
     while todo or running:
@@ -46,7 +51,8 @@ def run_all(folder: Path, steps: dict, slots: list[dict], new: bool) -> None:
             resume = (run_dir / "config.yaml").exists()
             args = (["--resume", str(run_dir)] if resume else
                     ["--config", str(folder / "config.yaml"), "--run-dir", str(run_dir), *run["overrides"]])
-            print(f"compare: {'resuming' if resume else 'starting'} {run['dir']}", flush=True)
+            print((_("compare: resuming {run}") if resume else _("compare: starting {run}")).format(run=run["dir"]),
+                  flush=True)
             log = None
             if len(slots) > 1:  # runs side by side: each writes its own log
                 (folder / "logs").mkdir(exist_ok=True)
@@ -58,23 +64,24 @@ def run_all(folder: Path, steps: dict, slots: list[dict], new: bool) -> None:
         try:
             process, run = _next_finished(running)
         except KeyboardInterrupt:  # Ctrl-C reaches the runs too; each keeps its last backup
-            for other, _, _ in running.values():
+            for other, _run, _log in running.values():
                 other.wait()
-            raise UserError(f"compare: interrupted; continue with python train.py compare --resume {folder}") from None
+            raise UserError(_("compare: interrupted; continue with python train.py compare --resume {folder}").format(
+                folder=folder)) from None
         if new and process.returncode == 2 and not running and \
                 not any((folder / each["dir"]).exists() for each in steps["runs"]):
             # The first run was refused before it made anything (its error is above): so is the comparison.
             shutil.rmtree(folder)
-            raise UserError(f"compare: {run['dir']} was refused (see above); nothing was kept")
+            raise UserError(_("compare: {run} was refused (see above); nothing was kept").format(run=run["dir"]))
         if process.returncode != 0:
-            failed.append(f"{run['dir']} (exit status {process.returncode})")
+            failed.append(_("{run} (exit status {status})").format(run=run["dir"], status=process.returncode))
         else:
-            print(f"compare: finished {run['dir']}", flush=True)
+            print(_("compare: finished {run}").format(run=run["dir"]), flush=True)
         if failed:
             todo.clear()
     if failed:
-        raise UserError(f"compare: run {', '.join(failed)} failed; the others are kept. Fix the cause, then "
-                        f"python train.py compare --resume {folder}")
+        raise UserError(_("compare: run {runs} failed; the others are kept. Fix the cause, then "
+                          "python train.py compare --resume {folder}").format(runs=", ".join(failed), folder=folder))
 
 
 def _die_with_parent() -> None:
@@ -91,8 +98,8 @@ def check_none_running(folder: Path, steps: dict) -> None:
     """Refuse to resume a comparison while any of its runs is being trained (by a compare killed before it)."""
     held = [f"{run['dir']} ({who})" for run in steps["runs"] if (who := run_lock.holder(folder / run["dir"]))]
     if held:
-        raise UserError(f"compare --resume {folder}: {', '.join(held)} still training; one run has one writer: wait "
-                        f"for it to end (or stop it), then resume")
+        raise UserError(_("compare --resume {folder}: {runs} still training; one run has one writer: wait for it "
+                          "to end (or stop it), then resume").format(folder=folder, runs=", ".join(held)))
 
 
 def _next_finished(running: dict) -> tuple[subprocess.Popen, dict]:

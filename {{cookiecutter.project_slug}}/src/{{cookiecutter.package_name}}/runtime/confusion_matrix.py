@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .i18n import _
 from .plots import plt, save_figure
 
 
@@ -22,7 +23,8 @@ def plot_confusion_matrix(matrix: np.ndarray, class_names: list[str], path: Path
     figure, axis = plt.subplots(figsize=(size, size))
     axis.imshow(matrix, cmap="Blues")
     axis.set(xticks=range(len(class_names)), yticks=range(len(class_names)), xticklabels=class_names,
-             yticklabels=class_names, xlabel="predicted", ylabel="true", title="confusion matrix (test set)")
+             yticklabels=class_names, xlabel=_("predicted"), ylabel=_("true"),
+             title=_("confusion matrix (test set)"))
     threshold = matrix.max() / 2 if matrix.size else 0
     for (row, column), count in np.ndenumerate(matrix):
         axis.text(column, row, str(count), ha="center", va="center", fontsize=8,

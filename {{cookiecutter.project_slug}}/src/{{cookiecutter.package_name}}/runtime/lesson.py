@@ -16,13 +16,15 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
+from .i18n import _
+
 
 @runtime_checkable
 class Command(Protocol):
     """A project's own command for a saved run (`predict`, `translate`, `sample`): usually its prediction module."""
 
     COMMAND: str  # the word after train.py
-    HELP: str  # one line for --help
+    HELP: str  # one line for --help, marked N_("...") for the catalog (cli.py shows it translated)
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None: ...
 
@@ -73,7 +75,7 @@ class Lesson:
 
     def summary(self, results: dict) -> str:
         """One line of test results for the terminal."""
-        return f"test {self.headline}: {results[self.headline]:.4f}"
+        return _("test {metric}: {value:.4f}").format(metric=self.headline, value=results[self.headline])
 
     # `explain`: the network on paper
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
+from .i18n import _
 from .run_files import RunError
 
 
@@ -22,8 +23,8 @@ def fit_multi_worker(model, strategy, datasets, callbacks, epochs, steps_per_epo
         # share), so an epoch is as many steps as there are batches, on every worker.
         steps_per_epoch = int(datasets.train.cardinality())
         if steps_per_epoch < 1:
-            raise RunError("distribute.strategy=multi_worker needs training.steps_per_epoch when the training "
-                           "set's size is unknown")
+            raise RunError(_("distribute.strategy=multi_worker needs training.steps_per_epoch when the training "
+                             "set's size is unknown"))
     callback_list = keras.callbacks.CallbackList(callbacks, add_history=True, model=model, verbose=0, epochs=epochs,
                                                  steps=steps_per_epoch)
     train_batches = iter(strategy.experimental_distribute_dataset(datasets.train.repeat()))

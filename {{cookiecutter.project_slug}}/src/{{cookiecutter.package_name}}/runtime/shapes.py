@@ -6,7 +6,10 @@ the built model to them. The convolutional projects add conv_shapes.py: the outp
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
+
+from .i18n import _
 
 
 @dataclass(frozen=True)
@@ -28,14 +31,20 @@ def total_params(rows: list[LayerRow]) -> int:
     return sum(row.params for row in rows)
 
 
+def display_width(text: str) -> int:
+    """Columns `text` takes in a terminal: a Chinese character (or full-width punctuation) takes two."""
+    return sum(2 if unicodedata.east_asian_width(character) in "WF" else 1 for character in text)
+
+
 def format_table(rows: list[LayerRow]) -> str:
     """The layer table as aligned text, with the total on the last line."""
-    header = ("layer", "output shape", "params", "why this size")
+    header = (_("layer"), _("output shape"), _("params"), _("why this size"))
     lines = [(r.name, "x".join(str(d) for d in r.output_shape), f"{r.params:,}", r.rule) for r in rows]
-    widths = [max(len(str(line[i])) for line in [header, *lines]) for i in range(3)]
+    widths = [max(display_width(line[i]) for line in [header, *lines]) for i in range(3)]
     out = []
-    for line in [header, *lines]:
-        out.append(f"{line[0]:<{widths[0]}}  {line[1]:>{widths[1]}}  {line[2]:>{widths[2]}}  {line[3]}".rstrip())
-    out.insert(1, "-" * len(max(out, key=len)))
-    out.append(f"total parameters: {total_params(rows):,}")
+    for line in [header, *lines]:  # the name left-aligned, the numbers right-aligned, the reason as it is
+        pads = [" " * (widths[i] - display_width(line[i])) for i in range(3)]
+        out.append(f"{line[0]}{pads[0]}  {pads[1]}{line[1]}  {pads[2]}{line[2]}  {line[3]}".rstrip())
+    out.insert(1, "-" * max(map(display_width, out)))
+    out.append(_("total parameters: {total:,}").format(total=total_params(rows)))
     return "\n".join(out)
