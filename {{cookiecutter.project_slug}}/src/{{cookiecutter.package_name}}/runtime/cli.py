@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import zipfile
 from pathlib import Path
@@ -31,7 +30,7 @@ from .i18n import N_, _
 from .lesson import Lesson
 from .run_files import check_can_make, check_unfinished
 from .run_lock import busy, holder
-from .shapes import display_width
+from .wide_text import HelpFormatter
 
 # The --help of the parser itself: the module docstring's first paragraph, as a message of its own.
 DESCRIPTION = N_("The project's commands: train | evaluate | predict (translate, sample) | explain.")
@@ -85,44 +84,6 @@ def build_parser(lesson: Lesson) -> argparse.ArgumentParser:
     launch.add_argument("--config", default="config.yaml", help=_("config file (default: config.yaml)"))
     launch.add_argument("--resume", metavar="RUN_DIR", type=Path, help=_("continue this interrupted launched run"))
     return parser
-
-
-# The pieces a line of help may break between: a space, a run of Latin text, or one Chinese character with
-# the punctuation that must not begin a line.
-WRAP_PIECES = re.compile(r"\s+|[^\s\u2e80-\uffef]+[，。；：、）！？]*|[\u2e80-\uffef][，。；：、）！？]*")
-
-
-class HelpFormatter(argparse.HelpFormatter):
-    """argparse's formatter, measuring Chinese text in terminal columns (a character takes two): the help wraps
-    at the terminal's width and the usage lines stay aligned. English text is laid out exactly as argparse does."""
-
-    def _format_usage(self, usage, actions, groups, prefix):
-        if prefix is None:
-            prefix = argparse._("usage: ")  # argparse's word, in the current language (i18n.use)
-        if display_width(prefix) == len(prefix):
-            return super()._format_usage(usage, actions, groups, prefix)
-        # argparse aligns the usage's lines by len(prefix): lay them out for a stand-in as wide as the prefix.
-        stand_in = " " * display_width(prefix)
-        return prefix + super()._format_usage(usage, actions, groups, stand_in)[len(stand_in):]
-
-    def _split_lines(self, text, width):
-        if display_width(text) == len(text):
-            return super()._split_lines(text, width)
-        lines, line = [], ""
-        for piece in WRAP_PIECES.findall(self._whitespace_matcher.sub(" ", text).strip()):
-            if piece.isspace():
-                line += " "
-            elif line.strip() and display_width(line + piece) > width:
-                lines.append(line.rstrip())
-                line = piece
-            else:
-                line += piece
-        return [*lines, line.rstrip()] if line.strip() else lines
-
-    def _fill_text(self, text, width, indent):
-        if display_width(text) == len(text):
-            return super()._fill_text(text, width, indent)
-        return "\n".join(indent + line for line in self._split_lines(text, width - len(indent)))
 
 
 def at_least_one(text: str) -> int:

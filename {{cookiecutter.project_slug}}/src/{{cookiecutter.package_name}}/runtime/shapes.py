@@ -6,10 +6,10 @@ the built model to them. The convolutional projects add conv_shapes.py: the outp
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 from .i18n import _
+from .wide_text import display_width
 
 
 @dataclass(frozen=True)
@@ -29,11 +29,6 @@ def dense_params(inputs: int, units: int, bias: bool = True) -> int:
 
 def total_params(rows: list[LayerRow]) -> int:
     return sum(row.params for row in rows)
-
-
-def display_width(text: str) -> int:
-    """Columns `text` takes in a terminal: a Chinese character (or full-width punctuation) takes two."""
-    return sum(2 if unicodedata.east_asian_width(character) in "WF" else 1 for character in text)
 
 
 def format_table(rows: list[LayerRow]) -> str:
