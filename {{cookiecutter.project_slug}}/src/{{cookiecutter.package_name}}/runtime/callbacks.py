@@ -9,10 +9,12 @@ from pathlib import Path
 
 import keras
 import numpy as np
+from keras.src.utils import io_utils
 
 from . import storage
 from .backup import RunBackup
 from .data_sources import training_epoch
+from .i18n import _
 
 
 class EpochTimer(keras.callbacks.Callback):
@@ -117,6 +119,16 @@ class ResumableEarlyStopping(keras.callbacks.EarlyStopping):
                 self.best_weights = keras.models.load_model(self.best_model, compile=False).get_weights()
 
 
+class TerminateOnNaN(keras.callbacks.TerminateOnNaN):
+    """Keras's TerminateOnNaN, its one line in the run's language: a NaN or infinite loss stops training."""
+
+    def on_batch_end(self, batch, logs=None):
+        loss = (logs or {}).get("loss")
+        if loss is not None and (np.isnan(loss) or np.isinf(loss)):
+            io_utils.print_msg(_("Batch {batch}: Invalid loss, terminating training").format(batch=batch))
+            self.model.stop_training = True
+
+
 class CrashPoints(keras.callbacks.Callback):
     """Tests only (storage.CRASH_ENV): kill the process inside an epoch, or after the epoch was logged
     but before its backup was written. `phase` tells the run's own fit ("") from a helper network's
@@ -157,7 +169,7 @@ def make_callbacks(cfg: dict, run_dir: Path, monitor: str, is_chief: bool,
         callbacks.append(CrashPoints())
     # Saves weights, optimizer state and the epoch number after every epoch, and restores them when the
     # same run directory is trained again: an interrupted run continues where it stopped.
-    callbacks += [backup, keras.callbacks.TerminateOnNaN()]
+    callbacks += [backup, TerminateOnNaN()]
     patience = cfg["training"]["early_stopping_patience"]
     if patience:
         callbacks.append(ResumableEarlyStopping(monitor, patience, past.get(monitor, []),

@@ -35,6 +35,7 @@ from keras.src.backend.common import global_state
 
 from . import storage
 from .devices import make_optimizer
+from .i18n import _
 
 # Steps timed each way (at least two compiled calls), and how many times, alternating: the fastest time counts, so
 # that a moment when the machine is busy elsewhere does not decide. Fewer for the precision, which is measured on
@@ -70,10 +71,11 @@ def decide(lesson, cfg: dict, datasets, strategy, steps_per_call: int) -> tuple[
                           lambda: measure(lesson, cfg, datasets, steps_per_call), {"xla": True, "no_xla": False})
     if entry is None:  # a layer cannot be compiled: Keras says so itself
         return "auto", None
-    return entry["xla"] > CLEARLY_FASTER * entry["no_xla"], (
-        f"training.jit_compile: auto, and measured on this machine (no GPU; on {entry.get('measured')}, in "
-        f"{entry.get('seconds')} s: {entry['xla']:,.0f} examples/s with XLA against {entry['no_xla']:,.0f} without, "
-        f"on where a tenth faster; kept in {path})")
+    return entry["xla"] > CLEARLY_FASTER * entry["no_xla"], _(
+        "training.jit_compile: auto, and measured on this machine (no GPU; on {date}, in {seconds} s: {xla:,.0f} "
+        "examples/s with XLA against {no_xla:,.0f} without, on where a tenth faster; kept in {path})").format(
+            date=entry.get("measured"), seconds=entry.get("seconds"), xla=entry["xla"], no_xla=entry["no_xla"],
+            path=path)
 
 
 def decide_precision(lesson, cfg: dict, datasets, strategy) -> tuple[str, str]:
@@ -84,21 +86,25 @@ def decide_precision(lesson, cfg: dict, datasets, strategy) -> tuple[str, str]:
     if asked != "auto":
         return POLICIES[asked], setting
     if tf.config.list_physical_devices("GPU"):
-        return "float32", f"{setting}, and float16 on a GPU is chosen by hand (true), not measured: float32"
+        return "float32", _("{setting}, and float16 on a GPU is chosen by hand (true), not measured: float32").format(
+            setting=setting)
     if not any(flag in cpu_flags() for flag in BFLOAT16_FLAGS):
-        return "float32", f"{setting}, and this CPU has no bfloat16 instructions (AMX or AVX-512 BF16): float32"
+        return "float32", _("{setting}, and this CPU has no bfloat16 instructions (AMX or AVX-512 BF16): "
+                            "float32").format(setting=setting)
     if strategy is not tf.distribute.get_strategy() or cfg["training"]["deterministic"]:
-        return "float32", f"{setting}, and a run on several devices or a deterministic one is not measured: float32"
+        return "float32", _("{setting}, and a run on several devices or a deterministic one is not measured: "
+                            "float32").format(setting=setting)
     path = cache_path()
     entry = measured_once(path, cache_key(lesson, cfg, datasets, "precision"),
                           lambda: measure(lesson, cfg, datasets, 1, PRECISION_STEPS, variants={
                               "bfloat16": ("mixed_bfloat16", False), "float32": ("float32", False)}),
                           {"bfloat16": "bfloat16", "float32": "float32"})
     faster = entry["bfloat16"] > CLEARLY_FASTER * entry["float32"]
-    return "mixed_bfloat16" if faster else "float32", (
-        f"{setting}, and measured on this machine (a CPU with bfloat16 instructions; on {entry.get('measured')}, in "
-        f"{entry.get('seconds')} s: {entry['bfloat16']:,.0f} examples/s in bfloat16 against {entry['float32']:,.0f} "
-        f"in float32, bfloat16 where a tenth faster; kept in {path})")
+    return "mixed_bfloat16" if faster else "float32", _(
+        "{setting}, and measured on this machine (a CPU with bfloat16 instructions; on {date}, in {seconds} s: "
+        "{bfloat16:,.0f} examples/s in bfloat16 against {float32:,.0f} in float32, bfloat16 where a tenth faster; "
+        "kept in {path})").format(setting=setting, date=entry.get("measured"), seconds=entry.get("seconds"),
+                                  bfloat16=entry["bfloat16"], float32=entry["float32"], path=path)
 
 
 def cache_key(lesson, cfg: dict, datasets, what: str) -> str:
@@ -136,20 +142,23 @@ def jit_compile_reason(cfg: dict, model: keras.Model, replicas: int) -> str:
     if asked is False:
         return setting
     if cfg["training"]["deterministic"] and not used:
-        return "training.deterministic: true (Keras compiles no deterministic step with XLA)"
+        return _("training.deterministic: true (Keras compiles no deterministic step with XLA)")
     if asked is True:
         if used:
             return setting
         if replicas > 1 and not tf.config.list_physical_devices("GPU"):
-            return f"{setting}, but XLA cannot compile a step whose variables live on several CPU devices"
-        return f"{setting}, but Keras cannot compile these layers with XLA: {cannot}"
+            return _("{setting}, but XLA cannot compile a step whose variables live on several CPU "
+                     "devices").format(setting=setting)
+        return _("{setting}, but Keras cannot compile these layers with XLA: {layers}").format(setting=setting,
+                                                                                              layers=cannot)
     if cannot:
-        return f"{setting}, and Keras cannot compile these layers with XLA: {cannot}"
+        return _("{setting}, and Keras cannot compile these layers with XLA: {layers}").format(setting=setting,
+                                                                                              layers=cannot)
     if not tf.config.list_physical_devices("GPU"):
-        return f"{setting}, and Keras uses XLA only where there is a GPU: none here"
+        return _("{setting}, and Keras uses XLA only where there is a GPU: none here").format(setting=setting)
     if not used:
-        return f"{setting}, and Keras uses no XLA under a distribution strategy"
-    return f"{setting}: a GPU, and Keras can compile every layer"
+        return _("{setting}, and Keras uses no XLA under a distribution strategy").format(setting=setting)
+    return _("{setting}: a GPU, and Keras can compile every layer").format(setting=setting)
 
 
 def steps_per_execution(cfg: dict, replicas: int) -> tuple[int, str]:
@@ -160,9 +169,11 @@ def steps_per_execution(cfg: dict, replicas: int) -> tuple[int, str]:
     steps, cap = cfg["training"]["steps_per_execution"], cfg["training"]["steps_per_epoch"]
     setting = f"training.steps_per_execution: {steps}"
     if steps > 1 and (replicas > 1 or cfg["distribute"]["strategy"] == "multi_worker"):
-        return 1, f"{setting}, but Keras runs one step per call across several devices or workers"
+        return 1, _("{setting}, but Keras runs one step per call across several devices or workers").format(
+            setting=setting)
     if cap and cap % steps:
-        return math.gcd(steps, cap), f"{setting}, but training.steps_per_epoch: {cap} must be a multiple of it"
+        return math.gcd(steps, cap), _("{setting}, but training.steps_per_epoch: {cap} must be a multiple of "
+                                       "it").format(setting=setting, cap=cap)
     return steps, setting
 
 

@@ -8,6 +8,7 @@ import shutil
 import keras
 import tensorflow as tf
 
+from .i18n import _
 from .run_files import RunError
 
 OPTIMIZERS = {
@@ -44,9 +45,9 @@ def make_strategy(cfg: dict) -> tf.distribute.Strategy:
     if name == "multi_worker":
         # Must come before anything else starts TensorFlow's runtime (even listing logical devices).
         if not os.environ.get("TF_CONFIG") and resolver is None:
-            raise RunError("distribute.strategy=multi_worker: no workers to join: start them with python train.py "
-                           "launch --workers N (Ray), with srun in a Slurm job (cluster/train.sbatch), or give each "
-                           "process a TF_CONFIG environment variable (see README)")
+            raise RunError(_("distribute.strategy=multi_worker: no workers to join: start them with python train.py "
+                             "launch --workers N (Ray), with srun in a Slurm job (cluster/train.sbatch), or give each "
+                             "process a TF_CONFIG environment variable (see README)"))
         return tf.distribute.MultiWorkerMirroredStrategy(cluster_resolver=resolver)
     gpus = tf.config.list_logical_devices("GPU")
     cpus = tf.config.list_logical_devices("CPU")

@@ -19,6 +19,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from .i18n import _
 from .plots import plt, save_figure
 from .storage import write_csv
 
@@ -89,9 +90,9 @@ def plot(rows: list[dict], path: Path, title: str = "") -> None:
     figure, axis = plt.subplots(figsize=(max(5, 1.1 * len(layers)), 3.8))
     colours = plt.cm.viridis(np.linspace(0.9, 0.1, len(rows)))
     for row, colour in zip(rows, colours, strict=True):
-        label = f"after epoch {row['epoch']}" if row["epoch"] else "before training"
+        label = _("after epoch {epoch}").format(epoch=row["epoch"]) if row["epoch"] else _("before training")
         axis.plot(layers, [row[layer] for layer in layers], marker="o", color=colour, label=label)
-    axis.set(yscale="log", ylabel="gradient root mean square", title=title or "gradient size per layer")
+    axis.set(yscale="log", ylabel=_("gradient root mean square"), title=title or _("gradient size per layer"))
     axis.tick_params(axis="x", rotation=30)
     axis.grid(alpha=0.3)
     if len(rows) <= 12:

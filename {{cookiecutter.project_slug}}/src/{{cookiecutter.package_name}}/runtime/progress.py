@@ -15,6 +15,8 @@ import time
 
 import keras
 
+from .i18n import _
+
 
 class EpochProgress(keras.callbacks.Callback):
     """`epoch 3/20  36/36 steps  0.5s  loss 0.2412  accuracy 0.9301  val_loss ...`, in place on a terminal."""
@@ -55,7 +57,10 @@ class EpochProgress(keras.callbacks.Callback):
     def _line(self, step, logs) -> str:
         total = self.params.get("steps")
         epochs = self.params.get("epochs")
-        steps = f"{min(step, total)}/{total} steps" if total else f"{step} steps"
         values = "  ".join(f"{name} {float(value):.4g}" for name, value in (logs or {}).items()
                            if name != "epoch_seconds" and isinstance(value, numbers.Real))
-        return f"epoch {self.epoch + 1}/{epochs}  {steps}  {time.perf_counter() - self.started:.1f}s  {values}".rstrip()
+        # One message for the whole line, so that a translation can order its parts; the metrics keep Keras's names.
+        line = (_("epoch {epoch}/{epochs}  {step}/{total} steps  {seconds:.1f}s  {values}") if total else
+                _("epoch {epoch}/{epochs}  {step} steps  {seconds:.1f}s  {values}"))
+        return line.format(epoch=self.epoch + 1, epochs=epochs, step=min(step, total) if total else step, total=total,
+                           seconds=time.perf_counter() - self.started, values=values).rstrip()

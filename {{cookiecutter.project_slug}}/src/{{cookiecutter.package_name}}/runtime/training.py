@@ -19,9 +19,18 @@ import tensorflow as tf
 from . import __version__, gradients, plots, storage
 from . import config as config_module
 from .backup import PhaseBackup, RunBackup
-from .callbacks import CrashPoints, EpochSeeds, EpochTimer, early_stopping_state, make_callbacks, off_the_step
+from .callbacks import (
+    CrashPoints,
+    EpochSeeds,
+    EpochTimer,
+    TerminateOnNaN,
+    early_stopping_state,
+    make_callbacks,
+    off_the_step,
+)
 from .compile_choice import POLICIES, decide, decide_precision, jit_compile_reason, steps_per_execution
 from .devices import configure_devices, make_optimizer, make_strategy
+from .i18n import _, ngettext
 from .lesson import Lesson
 from .multi_worker import fit_multi_worker
 from .progress import EpochProgress
@@ -62,13 +71,14 @@ def train(lesson: Lesson, cfg: dict, run_dir: Path | None = None, verbose: bool 
         global_batch = cfg["training"]["batch_size"] * replicas
         datasets = lesson.data(cfg, global_batch, even_batches=replicas > 1)
         if datasets.validation is not None and int(datasets.validation.cardinality()) == 0:
-            raise RunError(f"data.validation_split: the validation set is smaller than one global batch "
-                           f"({global_batch}); hold out more examples or lower training.batch_size")
+            raise RunError(_("data.validation_split: the validation set is smaller than one global batch "
+                             "({global_batch}); hold out more examples or lower training.batch_size").format(
+                               global_batch=global_batch))
 
         if run_dir is None:
             run_dir = new_run_dir(cfg, lesson.name)
         if is_chief:
-            print(f"run directory: {run_dir}", flush=True)
+            print(_("run directory: {run_dir}").format(run_dir=run_dir), flush=True)
         # Only the chief writes; the other workers of a multi-worker run go by its files (the run directory is on
         # storage they share), so that all of them restore the same backup and train the same epochs.
         if is_chief:  # the one writer from here on (run_lock.py), before anything in the run directory changes
@@ -119,15 +129,23 @@ def train_and_save(lesson: Lesson, cfg: dict, run_dir: Path, strategy, datasets,
         done = backup.restore(model)
     epochs = cfg["training"]["epochs"]
     if epochs < done:
-        raise RunError(f"training.epochs: got {epochs}; this run has already trained {done} epochs, so give at "
-                       f"least {done}")
+        raise RunError(_("training.epochs: got {epochs}; this run has already trained {done} epochs, so give at "
+                         "least {done}").format(epochs=epochs, done=done))
     # Restored (or new): only now does anything in the run directory change.
     if is_chief:
         per_call = chosen["steps_per_execution"]
-        print(f"{chosen['dtype_policy']} ({chosen['dtype_policy_reason']}); XLA "
-              f"{'on' if chosen['jit_compile'] else 'off'} ({chosen['jit_compile_reason']}); {per_call} "
-              f"step{'s' if per_call > 1 else ''} per compiled call ({chosen['steps_per_execution_reason']})",
-              flush=True)
+        # One sentence per answer (XLA on or off, one step or several), so that a translation words each whole.
+        line = (ngettext("{policy} ({policy_reason}); XLA on ({jit_reason}); {per_call} step per compiled call "
+                         "({steps_reason})",
+                         "{policy} ({policy_reason}); XLA on ({jit_reason}); {per_call} steps per compiled call "
+                         "({steps_reason})", per_call) if chosen["jit_compile"] else
+                ngettext("{policy} ({policy_reason}); XLA off ({jit_reason}); {per_call} step per compiled call "
+                         "({steps_reason})",
+                         "{policy} ({policy_reason}); XLA off ({jit_reason}); {per_call} steps per compiled call "
+                         "({steps_reason})", per_call))
+        print(line.format(policy=chosen["dtype_policy"], policy_reason=chosen["dtype_policy_reason"],
+                          jit_reason=chosen["jit_compile_reason"], per_call=per_call,
+                          steps_reason=chosen["steps_per_execution_reason"]), flush=True)
         record_unfinished(run_dir, {"compile": chosen})
         keep_history(run_dir / "history.csv", done)
         keep_history(run_dir / "gradients.csv", done + 1)  # run.log_gradients: its row 0 is before training
@@ -242,7 +260,7 @@ def _fit_for_history(fit, seed: int, phases: PhaseBackup | None, network: keras.
         return history
     logs = keras.callbacks.History()
     crash_points = [CrashPoints(f"{name or 'helper'}-")] if os.environ.get(storage.CRASH_ENV) else []
-    fit(network, epochs, off_the_step([EpochTimer(), EpochSeeds(seed), keras.callbacks.TerminateOnNaN(), *crash_points,
+    fit(network, epochs, off_the_step([EpochTimer(), EpochSeeds(seed), TerminateOnNaN(), *crash_points,
                                        logs]))
     if name and phases:
         phases.save(name, network, logs.history)
