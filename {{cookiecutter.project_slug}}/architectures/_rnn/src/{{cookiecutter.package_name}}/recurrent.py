@@ -18,27 +18,40 @@ CELLS = ("lstm", "gru", "simple")
 NAMES = {"lstm": "LSTM", "gru": "GRU", "simple": "SimpleRNN"}  # as Keras names the layers
 UNGATED = {"simple"}  # cells whose one block is the new state itself, not a gate
 
-# (gate, equation) in the order Keras stacks them in the kernel: LSTM i, f, c, o; GRU z, r, h; simple: the state.
-GATES: dict[str, tuple[tuple[str, str], ...]] = {
+
+def N_(message: str) -> str:  # noqa: N802 (gettext's name for it)
+    """Mark text for the catalogs, as runtime/i18n.py's N_ does; it is translated with `_` where it is shown.
+    Defined here, not imported: this file also runs on its own, outside its package (the template's tests read
+    CELLS from it)."""
+    return message
+
+
+# (gate, (equation, what it does)) in the order Keras stacks them in the kernel: LSTM i, f, c, o; GRU z, r, h;
+# simple: the state. Each equation is padded to where its note starts.
+GATES: dict[str, tuple[tuple[str, tuple[str, str]], ...]] = {
     "lstm": (
-        ("input", "i_t = sigmoid(W_i x_t + U_i h_{t-1} + b_i)        how much of the candidate to write"),
-        ("forget", "f_t = sigmoid(W_f x_t + U_f h_{t-1} + b_f)       how much of the old cell to keep"),
-        ("candidate", "g_t = tanh(W_c x_t + U_c h_{t-1} + b_c)         the new content"),
-        ("output", "o_t = sigmoid(W_o x_t + U_o h_{t-1} + b_o)       how much of the cell to show"),
+        ("input", ("i_t = sigmoid(W_i x_t + U_i h_{t-1} + b_i)        ", N_("how much of the candidate to write"))),
+        ("forget", ("f_t = sigmoid(W_f x_t + U_f h_{t-1} + b_f)       ", N_("how much of the old cell to keep"))),
+        ("candidate", ("g_t = tanh(W_c x_t + U_c h_{t-1} + b_c)         ", N_("the new content"))),
+        ("output", ("o_t = sigmoid(W_o x_t + U_o h_{t-1} + b_o)       ", N_("how much of the cell to show"))),
     ),
     "gru": (
-        ("update", "z_t = sigmoid(W_z x_t + b_z + U_z h_{t-1} + b'_z)    how much of the old state to keep"),
-        ("reset", "r_t = sigmoid(W_r x_t + b_r + U_r h_{t-1} + b'_r)    how much of the old state the candidate sees"),
-        ("candidate", "n_t = tanh(W_h x_t + b_h + r_t * (U_h h_{t-1} + b'_h))   the new content"),
+        ("update", ("z_t = sigmoid(W_z x_t + b_z + U_z h_{t-1} + b'_z)    ", N_("how much of the old state to keep"))),
+        ("reset", ("r_t = sigmoid(W_r x_t + b_r + U_r h_{t-1} + b'_r)    ",
+                   N_("how much of the old state the candidate sees"))),
+        ("candidate", ("n_t = tanh(W_h x_t + b_h + r_t * (U_h h_{t-1} + b'_h))   ", N_("the new content"))),
     ),
     "simple": (
-        ("state", "h_t = tanh(W x_t + U h_{t-1} + b)                 the new state: no gate, no cell"),
+        ("state", ("h_t = tanh(W x_t + U h_{t-1} + b)                 ", N_("the new state: no gate, no cell"))),
     ),
 }
-STATE_UPDATES: dict[str, tuple[str, ...]] = {
-    "lstm": ("c_t = f_t * c_{t-1} + i_t * g_t                   the cell: the long-term memory",
-             "h_t = o_t * tanh(c_t)                             the output and next hidden state"),
-    "gru": ("h_t = z_t * h_{t-1} + (1 - z_t) * n_t             one state, no separate cell",),
+# What each gate's block is called in the lines of `explain`.
+BLOCKS = {"input": N_("input gate"), "forget": N_("forget gate"), "candidate": N_("candidate gate"),
+          "output": N_("output gate"), "update": N_("update gate"), "reset": N_("reset gate"), "state": N_("state")}
+STATE_UPDATES: dict[str, tuple[tuple[str, str], ...]] = {
+    "lstm": (("c_t = f_t * c_{t-1} + i_t * g_t                   ", N_("the cell: the long-term memory")),
+             ("h_t = o_t * tanh(c_t)                             ", N_("the output and next hidden state"))),
+    "gru": (("h_t = z_t * h_{t-1} + (1 - z_t) * n_t             ", N_("one state, no separate cell")),),
     "simple": (),  # its one equation is the update
 }
 BIASES_PER_GATE = {"lstm": 1, "gru": 2, "simple": 1}
@@ -57,22 +70,30 @@ def layer_params(cell: str, inputs: int, units: int, bidirectional: bool = False
 
 def params_rule(cell: str, inputs: int, units: int) -> str:
     """How one direction's parameters add up, for the layer table: "4 gates x 64 x (128 + 64 + 1)"."""
+    from .runtime.i18n import _
+
     product = f"{units} x ({inputs} + {units} + {BIASES_PER_GATE[cell]})"
-    return f"no gates: {product}" if cell in UNGATED else f"{len(GATES[cell])} gates x {product}"
+    if cell in UNGATED:
+        return _("no gates: {product}").format(product=product)
+    return _("{gates} gates x {product}").format(gates=len(GATES[cell]), product=product)
 
 
 def gate_lines(cell: str, inputs: int, units: int, bidirectional: bool = False) -> list[str]:
     """The equations, each with the parameters its gate adds, as lines for `explain`."""
+    from .runtime.i18n import _
+
     directions = 2 if bidirectional else 1
     counts = gate_params(cell, inputs, units)
     biases = "b" if BIASES_PER_GATE[cell] == 1 else "b + b'"
-    lines = [f"{NAMES[cell]} cell, input size d={inputs}, units u={units}"
-             + (", bidirectional (two independent copies, one reading backwards)" if bidirectional else "") + ":"]
-    for gate, equation in GATES[cell]:
+    heading = _("{cell} cell, input size d={inputs}, units u={units}, bidirectional (two independent copies, one "
+                "reading backwards):") if bidirectional else _("{cell} cell, input size d={inputs}, units u={units}:")
+    lines = [heading.format(cell=NAMES[cell], inputs=inputs, units=units)]
+    for gate, (equation, note) in GATES[cell]:
         share = f"{counts[gate]:,}" + (f" x 2 = {counts[gate] * directions:,}" if bidirectional else "")
-        block = gate if cell in UNGATED else f"{gate} gate"
-        lines.append(f"  {equation}")
-        lines.append(f"      {block}: W {inputs}x{units} + U {units}x{units} + {biases} -> {share} parameters")
-    lines += [f"  {update}" for update in STATE_UPDATES[cell]]
-    lines.append(f"  layer total: {layer_params(cell, inputs, units, bidirectional):,} parameters")
+        lines.append(f"  {equation}{_(note)}")
+        lines.append("      " + _("{block}: W {inputs}x{units} + U {units}x{units} + {biases} -> {share} parameters")
+                     .format(block=_(BLOCKS[gate]), inputs=inputs, units=units, biases=biases, share=share))
+    lines += [f"  {equation}{_(note)}" for equation, note in STATE_UPDATES[cell]]
+    lines.append("  " + _("layer total: {total:,} parameters").format(
+        total=layer_params(cell, inputs, units, bidirectional)))
     return lines

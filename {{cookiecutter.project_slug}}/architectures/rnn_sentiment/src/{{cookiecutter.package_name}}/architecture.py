@@ -9,6 +9,7 @@ their whole sequence of states up to the next one.
 from __future__ import annotations
 
 from .recurrent import NAMES, gate_lines, layer_params, params_rule
+from .runtime.i18n import _
 from .runtime.shapes import LayerRow, dense_params
 
 
@@ -27,22 +28,31 @@ def layer_plan(cfg: dict) -> list[LayerRow]:
     model = cfg["model"]
     length, cell, both_ways = model["sequence_length"], model["rnn_cell"], model["bidirectional"]
     directions = 2 if both_ways else 1
-    rows = [LayerRow("text", (1,), 0, "a raw string"),
-            LayerRow("vectorize", (length,), 0,
-                     f"{model['standardize']}, split on spaces, cut or padded to {length} word ids"),
-            LayerRow("embedding", (length, model["embedding_dim"]), model["vocabulary_size"] * model["embedding_dim"],
-                     f"{model['vocabulary_size']:,} ids x {model['embedding_dim']}; id 0 (padding) is masked")]
+    vocabulary, dimension = model["vocabulary_size"], model["embedding_dim"]
+    rows = [LayerRow(_("text"), (1,), 0, _("a raw string")),
+            LayerRow(_("vectorize"), (length,), 0,
+                     _("{standardize}, split on spaces, cut or padded to {length} word ids").format(
+                         standardize=model["standardize"], length=length)),
+            LayerRow(_("embedding"), (length, dimension), vocabulary * dimension,
+                     _("{vocabulary:,} ids x {dimension}; id 0 (padding) is masked").format(vocabulary=vocabulary,
+                                                                                         dimension=dimension))]
     stack = recurrent_stack(cfg)
     for index, (inputs, units) in enumerate(stack, start=1):
         last = index == len(stack)
         shape = (units * directions,) if last else (length, units * directions)
-        kind = ("bidirectional " if both_ways else "") + NAMES[cell]
-        rule = params_rule(cell, inputs, units)
-        rule += " x 2 directions" if both_ways else ""
-        rule += "; the final state only" if last else "; a state per word, for the next layer"
-        rows.append(LayerRow(f"{kind} {index}", shape, layer_params(cell, inputs, units, both_ways), rule))
+        name = (_("bidirectional {cell} {index}") if both_ways else "{cell} {index}").format(cell=NAMES[cell],
+                                                                                             index=index)
+        if last:
+            rule = _("{gates} x 2 directions; the final state only") if both_ways else \
+                _("{gates}; the final state only")
+        else:
+            rule = _("{gates} x 2 directions; a state per word, for the next layer") if both_ways else \
+                _("{gates}; a state per word, for the next layer")
+        rows.append(LayerRow(name, shape, layer_params(cell, inputs, units, both_ways),
+                             rule.format(gates=params_rule(cell, inputs, units))))
     width = stack[-1][1] * directions
-    rows.append(LayerRow("output (sigmoid)", (1,), dense_params(width, 1), f"({width} + 1) x 1: P(positive)"))
+    rows.append(LayerRow(_("output (sigmoid)"), (1,), dense_params(width, 1),
+                         _("({width} + 1) x 1: P(positive)").format(width=width)))
     return rows
 
 
@@ -52,5 +62,5 @@ def notes(cfg: dict) -> list[str]:
     lines = []
     for index, (inputs, units) in enumerate(recurrent_stack(cfg), start=1):
         first, *rest = gate_lines(model["rnn_cell"], inputs, units, model["bidirectional"])
-        lines += [f"recurrent layer {index}: {first}", *rest]
+        lines += [_("recurrent layer {index}: {cell_line}").format(index=index, cell_line=first), *rest]
     return lines

@@ -19,6 +19,7 @@ import numpy as np
 import tensorflow as tf
 
 from .runtime.data_sources import DataError, Datasets, load_tfds_splits, pipeline, real_or_synthetic
+from .runtime.i18n import _
 from .runtime.text_files import as_ids, hold_out, read_utf8
 
 
@@ -92,7 +93,7 @@ def read_csv(setting: str, path: str, cfg: dict) -> list[tuple[str, int]]:
     data = cfg["data"]
     file = Path(path).expanduser()
     if not file.is_file():
-        raise DataError(f"{setting}={path!r}: no such file")
+        raise DataError(_("{setting}={path!r}: no such file").format(setting=setting, path=path))
     rows = csv.DictReader(io.StringIO(read_utf8(file, setting), newline=""), strict=True)
     labels = {"0": 0, "1": 1, data["class_names"][0]: 0, data["class_names"][1]: 1}
     pairs, problems, line = [], [], 1
@@ -100,27 +101,29 @@ def read_csv(setting: str, path: str, cfg: dict) -> list[tuple[str, int]]:
         columns = rows.fieldnames or []
         for key in ("text_column", "label_column"):
             if data[key] not in columns:
-                raise DataError(f"data.{key}={data[key]!r}: {path} has no such column; its columns are "
-                                f"{', '.join(columns) or '(none: the file is empty)'}")
+                raise DataError(_("data.{key}={value!r}: {path} has no such column; its columns are {columns}").format(
+                    key=key, value=data[key], path=path, columns=", ".join(columns) or _("(none: the file is empty)")))
         for row in rows:
             text, label = (row[data["text_column"]] or "").strip(), (row[data["label_column"]] or "").strip()
             if not text:
-                problems.append(f"line {rows.line_num}: empty text")
+                problems.append(_("line {line}: empty text").format(line=rows.line_num))
             elif label not in labels:
-                problems.append(f"line {rows.line_num}: unknown label {label!r}")
+                problems.append(_("line {line}: unknown label {label!r}").format(line=rows.line_num, label=label))
             else:
                 pairs.append((text, labels[label]))
             line = rows.line_num + 1  # where the next row starts
     except csv.Error as error:
-        raise DataError(f"{setting}={path!r}: not valid CSV in the row that starts on line {line} ({error}); a "
-                        f"text holding commas, quotes or line breaks must be in quotes, each quote inside it "
-                        f"doubled") from None
+        raise DataError(_("{setting}={path!r}: not valid CSV in the row that starts on line {line} ({error}); a text "
+                          "holding commas, quotes or line breaks must be in quotes, each quote inside it doubled")
+                        .format(setting=setting, path=path, line=line, error=error)) from None
     if problems:
-        shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
-        raise DataError(f"{setting}={path!r}: {len(problems)} bad rows ({shown}); labels may be "
-                        f"{', '.join(labels)}")
+        shown = "; ".join(problems[:5])
+        if len(problems) > 5:
+            shown = _("{shown}; and {count} more").format(shown=shown, count=len(problems) - 5)
+        raise DataError(_("{setting}={path!r}: {count} bad rows ({shown}); labels may be {labels}").format(
+            setting=setting, path=path, count=len(problems), shown=shown, labels=", ".join(labels)))
     if not pairs:
-        raise DataError(f"{setting}={path!r}: no rows under the header")
+        raise DataError(_("{setting}={path!r}: no rows under the header").format(setting=setting, path=path))
     return pairs
 
 
@@ -129,8 +132,8 @@ def _from_csv(cfg: dict) -> Datasets:
     train = read_csv("data.train_csv", data["train_csv"], cfg)
     train, validation = hold_out(train, data["validation_split"], cfg["seed"])
     if data["validation_split"] and not validation:
-        raise DataError(f"data.validation_split={data['validation_split']}: {len(train)} texts in data.train_csv "
-                        f"leave none to hold out; raise it or set it to 0")
+        raise DataError(_("data.validation_split={split}: {count} texts in data.train_csv leave none to hold out; "
+                          "raise it or set it to 0").format(split=data["validation_split"], count=len(train)))
     return _from_lists(train, validation, read_csv("data.test_csv", data["test_csv"], cfg), "csv", cfg)
 
 
@@ -142,27 +145,32 @@ def scan_folder(setting: str, folder: str, class_names: list[str]) -> int:
     """
     root = Path(folder).expanduser()
     if not root.is_dir():
-        raise DataError(f"{setting}={folder!r}: no such folder")
+        raise DataError(_("{setting}={folder!r}: no such folder").format(setting=setting, folder=folder))
     count, empty, skipped = 0, [], 0
     for name in class_names:
         if not (root / name).is_dir():
             found = sorted(path.name for path in root.iterdir() if path.is_dir())
-            raise DataError(f"{setting}={folder!r}: no sub-folder {name!r} for label {name!r} (data.class_names="
-                            f"{list(class_names)}); its sub-folders are {', '.join(found) or '(none)'}")
+            raise DataError(_("{setting}={folder!r}: no sub-folder {name!r} for label {name!r} (data.class_names="
+                              "{class_names}); its sub-folders are {found}").format(
+                setting=setting, folder=folder, name=name, class_names=list(class_names),
+                found=", ".join(found) or _("(none)")))
         files = sorted(path for path in (root / name).rglob("*") if path.is_file())
         texts = [path for path in files if path.suffix == ".txt"]
         skipped += len(files) - len(texts)
         if not texts:
-            raise DataError(f"{setting}={folder!r}: sub-folder {name!r} has no .txt files")
+            raise DataError(_("{setting}={folder!r}: sub-folder {name!r} has no .txt files").format(
+                setting=setting, folder=folder, name=name))
         for path in texts:
             if not read_utf8(path, setting).strip():
                 empty.append(path)
         count += len(texts)
     if empty:
         shown = ", ".join(str(path) for path in empty[:3]) + (" ..." if len(empty) > 3 else "")
-        raise DataError(f"{setting}={folder!r}: {len(empty)} empty texts ({shown}); remove them or write something")
+        raise DataError(_("{setting}={folder!r}: {count} empty texts ({shown}); remove them or write something")
+                        .format(setting=setting, folder=folder, count=len(empty), shown=shown))
     if skipped:
-        print(f"note: {setting}: skipped {skipped} files that are not .txt", file=sys.stderr)
+        print(_("note: {setting}: skipped {count} files that are not .txt").format(setting=setting, count=skipped),
+              file=sys.stderr)
     return count
 
 
@@ -170,8 +178,8 @@ def _from_folders(cfg: dict) -> Datasets:
     data, class_names = cfg["data"], list(cfg["data"]["class_names"])
     count = scan_folder("data.train_dir", data["train_dir"], class_names)
     if data["validation_split"] and int(count * data["validation_split"]) == 0:
-        raise DataError(f"data.validation_split={data['validation_split']}: {count} texts in data.train_dir leave "
-                        f"none to hold out; raise it or set it to 0")
+        raise DataError(_("data.validation_split={split}: {count} texts in data.train_dir leave none to hold out; "
+                          "raise it or set it to 0").format(split=data["validation_split"], count=count))
     scan_folder("data.test_dir", data["test_dir"], class_names)
 
     def read(folder: str, **options):
@@ -199,10 +207,10 @@ def synthetic_reviews(count: int, seed: int) -> list[tuple[str, int]]:
     """Learnable stand-in reviews, the same for the same seed: for smoke tests without a download."""
     rng = np.random.default_rng(seed)
     reviews = []
-    for _ in range(count):
+    for _review in range(count):
         label = int(rng.integers(0, 2))
         words = list(rng.choice(FILLER, rng.integers(6, 25)))
-        for _ in range(rng.integers(1, 4)):
+        for _word in range(rng.integers(1, 4)):
             words.insert(int(rng.integers(0, len(words) + 1)), str(rng.choice(POSITIVE if label else NEGATIVE)))
         reviews.append((" ".join(words), label))
     return reviews
@@ -221,8 +229,8 @@ def read_texts(texts: list[str], file: Path | None) -> list[str]:
     texts = list(texts)
     if file is not None:
         if not file.is_file():
-            raise DataError(f"--file={str(file)!r}: no such file")
+            raise DataError(_("--file={path!r}: no such file").format(path=str(file)))
         texts += [line.strip() for line in read_utf8(file, "--file").splitlines() if line.strip()]
     if not texts or not all(text.strip() for text in texts):
-        raise DataError("predict: expected at least one non-empty text, as an argument or with --file FILE")
+        raise DataError(_("predict: expected at least one non-empty text, as an argument or with --file FILE"))
     return texts

@@ -10,6 +10,7 @@ import numpy as np
 
 from .runtime.confusion_matrix import count_confusions, plot_confusion_matrix
 from .runtime.data_sources import Datasets
+from .runtime.i18n import _
 
 # The test metric a run is judged by, and what `evaluate` writes into the run directory besides metrics.json.
 HEADLINE = "accuracy"
@@ -18,8 +19,9 @@ THRESHOLD = 0.5  # a text is called positive when P(positive) is at least this
 
 
 def summary(results: dict) -> str:
-    return (f"test {HEADLINE}: {results[HEADLINE]:.4f}, precision {results['precision']:.4f}, "
-            f"recall {results['recall']:.4f}, F1 {results['f1']:.4f}")
+    return _("test {headline}: {score:.4f}, precision {precision:.4f}, recall {recall:.4f}, F1 {f1:.4f}").format(
+        headline=HEADLINE, score=results[HEADLINE], precision=results["precision"], recall=results["recall"],
+        f1=results["f1"])
 
 
 def binary_scores(labels: np.ndarray, predicted: np.ndarray) -> dict:

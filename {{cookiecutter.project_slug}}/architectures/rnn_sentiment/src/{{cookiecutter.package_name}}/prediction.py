@@ -6,13 +6,15 @@ import argparse
 import json
 from pathlib import Path
 
+from .runtime.i18n import N_, _
+
 COMMAND = "predict"
-HELP = "score the sentiment of texts with a saved run"
+HELP = N_("score the sentiment of texts with a saved run")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("texts", nargs="*", metavar="TEXT", help="texts to score (quote each one)")
-    parser.add_argument("--file", type=Path, help="a UTF-8 file with one text per line (blank lines skipped)")
+    parser.add_argument("texts", nargs="*", metavar="TEXT", help=_("texts to score (quote each one)"))
+    parser.add_argument("--file", type=Path, help=_("a UTF-8 file with one text per line (blank lines skipped)"))
 
 
 def run(args: argparse.Namespace, model, run_metrics: dict, cfg: dict) -> int:

@@ -26,12 +26,15 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from .runtime.i18n import N_, _
 from .runtime.plots import plt, save_figure
 from .runtime.run_files import record_unfinished
 from .runtime.storage import write_csv
 
 CSV, PICTURE = "step_gradients.csv", "step_gradients.png"
 VANISHED = 0.01  # a gradient below 1 % of the last word's has, for this measure, vanished
+# How the texts were read, as metrics.json records it (in English), and shown in the picture's title.
+READINGS = {False: N_("read one way"), True: N_("read both ways (the backward copy reads the first words last)")}
 
 
 def epoch_callbacks(cfg: dict, datasets, run_dir: Path, is_chief: bool) -> tuple[list, dict]:
@@ -40,9 +43,7 @@ def epoch_callbacks(cfg: dict, datasets, run_dir: Path, is_chief: bool) -> tuple
         return [], {}
     # The batch the runtime's per-layer log (runtime/gradients.py) uses too.
     fixed = next(iter(datasets.validation if datasets.validation is not None else datasets.train))
-    reading = "read both ways (the backward copy reads the first words last)" if cfg["model"]["bidirectional"] \
-        else "read one way"
-    return [StepGradientLog(fixed, run_dir, reading)], {}
+    return [StepGradientLog(fixed, run_dir, READINGS[bool(cfg["model"]["bidirectional"])])], {}
 
 
 def word_vector_gradients(model: keras.Model, inputs, targets) -> tuple[np.ndarray, np.ndarray]:
@@ -100,7 +101,7 @@ class StepGradientLog(keras.callbacks.Callback):
         colours = plt.cm.viridis(np.linspace(0.9, 0.1, len(curves)))
         plot([(label(epoch), sizes, colour, "-") for (epoch, sizes), colour in zip(curves.items(), colours,
                                                                                     strict=True)],
-             self.run_dir / PICTURE, f"gradient at each word vector, {self.reading}")
+             self.run_dir / PICTURE, _("gradient at each word vector, {reading}").format(reading=_(self.reading)))
 
     def _add_rows(self, epochs_done: int) -> None:
         means, texts = by_steps_back(*word_vector_gradients(self.model, self.inputs, self.targets))
@@ -111,13 +112,19 @@ class StepGradientLog(keras.callbacks.Callback):
         curves = by_epoch(rows)
         summary = {"reading": self.reading, "steps_measured": len(curves[0])}
         for epoch in sorted({0, max(curves)}):  # how far back it reaches before training and now
-            summary[label(epoch).replace(" ", "_")] = {"below_1_percent_at_steps_back": steps_to_vanish(curves[epoch]),
+            summary[key(epoch)] = {"below_1_percent_at_steps_back": steps_to_vanish(curves[epoch]),
                                                        "farthest_over_last": curves[epoch][-1] / curves[epoch][0]}
         record_unfinished(self.run_dir, {"step_gradients": summary})
 
 
 def label(epoch: int) -> str:
-    return f"after epoch {epoch}" if epoch else "before training"
+    """The legend's name for the curve measured after `epoch` epochs."""
+    return _("after epoch {epoch}").format(epoch=epoch) if epoch else _("before training")
+
+
+def key(epoch: int) -> str:
+    """metrics.json's name for it."""
+    return f"after_epoch_{epoch}" if epoch else "before_training"
 
 
 def read(path: Path) -> list[dict]:
@@ -145,6 +152,7 @@ def draw_comparison(folder: Path, runs: dict[str, list[Path]]) -> None:
         logged = [by_epoch(read(run_dir / CSV)) for run_dir in run_dirs]
         if not all(logged):
             return
+        # The CSV's `measured` column is data, the same words in every language; the picture's title says it.
         for when, style in (("before training", "-"), ("after the last epoch", "--")):
             curves = [curve[0] if style == "-" else curve[max(curve)] for curve in logged]
             steps = min(len(curve) for curve in curves)  # each seed holds out other texts
@@ -153,7 +161,7 @@ def draw_comparison(folder: Path, runs: dict[str, list[Path]]) -> None:
                       "gradient_norm": float(size)} for steps_back, size in enumerate(means)]
             lines.append((setting if style == "-" else None, means, colour, style))
     write_csv(folder / CSV, rows)
-    plot(lines, folder / PICTURE, "gradient at each word vector: before training (solid), after (dashed)")
+    plot(lines, folder / PICTURE, _("gradient at each word vector: before training (solid), after (dashed)"))
 
 
 def plot(lines: list[tuple[str | None, list[float], object, str]], path: Path, title: str) -> None:
@@ -162,8 +170,8 @@ def plot(lines: list[tuple[str | None, list[float], object, str]], path: Path, t
     figure, axis = plt.subplots(figsize=(7.5, 4.2))
     for name, sizes, colour, style in lines:
         axis.plot(range(len(sizes)), sizes, style, color=colour, label=name)
-    axis.set(yscale="log", xlabel="steps back from the last word (0: the last word)",
-             ylabel="gradient L2 norm at the word vector", title=title)
+    axis.set(yscale="log", xlabel=_("steps back from the last word (0: the last word)"),
+             ylabel=_("gradient L2 norm at the word vector"), title=title)
     axis.xaxis.get_major_locator().set_params(integer=True)
     axis.grid(alpha=0.3)
     if sum(name is not None for name, *_ in lines) <= 12:

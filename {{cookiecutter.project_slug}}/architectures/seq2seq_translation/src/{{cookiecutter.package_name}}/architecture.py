@@ -7,6 +7,7 @@ encoder's final state is the decoder's first state, so the two must have the sam
 from __future__ import annotations
 
 from .recurrent import NAMES, gate_lines, layer_params, params_rule
+from .runtime.i18n import _
 from .runtime.shapes import LayerRow, dense_params
 
 
@@ -16,31 +17,41 @@ def layer_plan(cfg: dict) -> list[LayerRow]:
     source_length, vocabulary = model["max_source_length"], model["target_vocabulary_size"]
     gates = params_rule(cell, embedding, units)
     rows = [
-        LayerRow("source text", (1,), 0, "a raw string"),
-        LayerRow("source ids", (source_length,), 0, f"standardized, split, cut or padded to {source_length} ids"),
-        LayerRow("source embedding", (source_length, embedding), model["source_vocabulary_size"] * embedding,
-                 f"{model['source_vocabulary_size']:,} ids x {embedding}; padding masked"),
-        LayerRow(f"encoder {NAMES[cell]}", (source_length, units), layer_params(cell, embedding, units),
-                 f"{gates}; a state per source word, the last one starts the decoder"),
-        LayerRow("target ids in", ("T",), 0, "[start] w1 w2 ... (the true previous words: teacher forcing)"),
-        LayerRow("target embedding", ("T", embedding), vocabulary * embedding,
-                 f"{vocabulary:,} ids x {embedding}; padding masked"),
-        LayerRow(f"decoder {NAMES[cell]}", ("T", units), layer_params(cell, embedding, units), gates),
+        LayerRow(_("source text"), (1,), 0, _("a raw string")),
+        LayerRow(_("source ids"), (source_length,), 0,
+                 _("standardized, split, cut or padded to {length} ids").format(length=source_length)),
+        LayerRow(_("source embedding"), (source_length, embedding), model["source_vocabulary_size"] * embedding,
+                 _("{vocabulary:,} ids x {dimension}; padding masked").format(
+                     vocabulary=model["source_vocabulary_size"], dimension=embedding)),
+        LayerRow(_("encoder {cell}").format(cell=NAMES[cell]), (source_length, units),
+                 layer_params(cell, embedding, units),
+                 _("{gates}; a state per source word, the last one starts the decoder").format(gates=gates)),
+        LayerRow(_("target ids in"), ("T",), 0, _("[start] w1 w2 ... (the true previous words: teacher forcing)")),
+        LayerRow(_("target embedding"), ("T", embedding), vocabulary * embedding,
+                 _("{vocabulary:,} ids x {dimension}; padding masked").format(vocabulary=vocabulary,
+                                                                              dimension=embedding)),
+        LayerRow(_("decoder {cell}").format(cell=NAMES[cell]), ("T", units), layer_params(cell, embedding, units),
+                 gates),
     ]
     attention = model["attention"]
     if attention != "none":
-        rows.append(LayerRow("attention key", (source_length, units), units * units, f"W: {units} x {units}, no bias"))
+        no_bias = _("W: {units} x {units}, no bias").format(units=units)
+        rows.append(LayerRow(_("attention key"), (source_length, units), units * units, no_bias))
         if attention == "bahdanau":
-            rows.append(LayerRow("attention query", ("T", units), units * units, f"W: {units} x {units}, no bias"))
-            rows.append(LayerRow("attention (additive)", ("T", units), units,
-                                 f"v . tanh(query + key): v has {units}; softmax over source words -> context"))
+            rows.append(LayerRow(_("attention query"), ("T", units), units * units, no_bias))
+            rows.append(LayerRow(_("attention (additive)"), ("T", units), units,
+                                 _("v . tanh(query + key): v has {units}; softmax over source words -> context")
+                                 .format(units=units)))
         else:
-            rows.append(LayerRow("attention (dot)", ("T", units), 0,
-                                 "h . key: softmax over source words -> context (a weighted sum of encoder states)"))
-        rows.append(LayerRow("attentional (tanh)", ("T", units), dense_params(2 * units, units),
-                             f"({2 * units} + 1) x {units}: [context; decoder state] -> new state"))
-    rows.append(LayerRow("next word (logits)", ("T", vocabulary), dense_params(units, vocabulary),
-                         f"({units} + 1) x {vocabulary:,}: a score per target word"))
+            rows.append(LayerRow(_("attention (dot)"), ("T", units), 0,
+                                 _("h . key: softmax over source words -> context (a weighted sum of encoder "
+                                   "states)")))
+        rows.append(LayerRow(_("attentional (tanh)"), ("T", units), dense_params(2 * units, units),
+                             _("({inputs} + 1) x {units}: [context; decoder state] -> new state").format(
+                                 inputs=2 * units, units=units)))
+    rows.append(LayerRow(_("next word (logits)"), ("T", vocabulary), dense_params(units, vocabulary),
+                         _("({units} + 1) x {vocabulary:,}: a score per target word").format(units=units,
+                                                                                           vocabulary=vocabulary)))
     return rows
 
 
@@ -48,9 +59,10 @@ def notes(cfg: dict) -> list[str]:
     """Lines `explain` prints under the table: the cell's equations for the encoder and the decoder."""
     model = cfg["model"]
     lines = []
-    for part in ("encoder", "decoder"):
+    for part in (_("encoder: {cell_line}"), _("decoder: {cell_line}")):
         first, *rest = gate_lines(model["rnn_cell"], model["embedding_dim"], model["units"])
-        lines += [f"{part}: {first}", *rest]
-    lines.append("T is the target length of a batch; translating runs the decoder one word at a time "
-                 f"(beam_width={model['beam_width']}; 1 = greedy), at most {model['max_target_length']} words")
+        lines += [part.format(cell_line=first), *rest]
+    lines.append(_("T is the target length of a batch; translating runs the decoder one word at a time "
+                   "(beam_width={beam_width}; 1 = greedy), at most {max_length} words").format(
+                       beam_width=model["beam_width"], max_length=model["max_target_length"]))
     return lines

@@ -21,6 +21,7 @@ import tensorflow as tf
 
 from . import tokens
 from .runtime.data_sources import DataError, Datasets, load_tfds_splits, pipeline, real_or_synthetic
+from .runtime.i18n import _
 from .runtime.text_files import as_ids, hold_out, read_utf8
 
 
@@ -75,7 +76,7 @@ def _batched(splits: Datasets, cfg: dict, batch_size: int, even_batches: bool) -
 def target_word_counts(train: tf.data.Dataset, size: int) -> list[int]:
     """How often each target id is the word to predict in the training pairs ([end] once per sentence, no padding)."""
     counts = np.zeros(size, dtype=np.int64)
-    for _, target_out in train.padded_batch(1024):
+    for _sources, target_out in train.padded_batch(1024):
         ids = target_out.numpy().ravel()
         counts += np.bincount(ids[ids != 0], minlength=size)
     return counts.tolist()
@@ -108,7 +109,7 @@ def read_tsv(setting: str, path: str, swap: bool = False) -> list[tuple[str, str
     """
     file = Path(path).expanduser()
     if not file.is_file():
-        raise DataError(f"{setting}={path!r}: no such file")
+        raise DataError(_("{setting}={path!r}: no such file").format(setting=setting, path=path))
     pairs, malformed = [], []
     for number, line in enumerate(read_utf8(file, setting).splitlines(), start=1):
         if not line.strip():
@@ -120,11 +121,13 @@ def read_tsv(setting: str, path: str, swap: bool = False) -> list[tuple[str, str
         pairs.append((columns[1], columns[0]) if swap else (columns[0], columns[1]))
     if malformed:
         shown = ", ".join(map(str, malformed[:5])) + (" ..." if len(malformed) > 5 else "")
-        print(f"note: {setting}: skipped {len(malformed)} malformed lines (line {shown}); each line needs "
-              f"source<TAB>target", file=sys.stderr)
+        print(_("note: {setting}: skipped {count} malformed lines (line {lines}); each line needs source<TAB>target")
+              .format(setting=setting, count=len(malformed), lines=shown), file=sys.stderr)
     if not pairs:
-        raise DataError(f"{setting}={path!r}: no sentence pairs (expected source<TAB>target on each line"
-                        + (f"; {len(malformed)} malformed lines" if malformed else "") + ")")
+        refusal = _("{setting}={path!r}: no sentence pairs (expected source<TAB>target on each line; {count} malformed "
+                    "lines)") if malformed else \
+            _("{setting}={path!r}: no sentence pairs (expected source<TAB>target on each line)")
+        raise DataError(refusal.format(setting=setting, path=path, count=len(malformed)))
     return pairs
 
 
@@ -133,8 +136,8 @@ def _from_tsv(cfg: dict) -> Datasets:
     train = read_tsv("data.train_tsv", data["train_tsv"], data["swap_columns"])
     train, validation = hold_out(train, data["validation_split"], cfg["seed"])
     if data["validation_split"] and not validation:
-        raise DataError(f"data.validation_split={data['validation_split']}: {len(train)} pairs in data.train_tsv "
-                        f"leave none to hold out; raise it or set it to 0")
+        raise DataError(_("data.validation_split={split}: {count} pairs in data.train_tsv leave none to hold out; "
+                          "raise it or set it to 0").format(split=data["validation_split"], count=len(train)))
     return _from_pairs(train, validation, read_tsv("data.test_tsv", data["test_tsv"], data["swap_columns"]), "tsv")
 
 
@@ -147,7 +150,7 @@ def synthetic_pairs(count: int, task: str, seed: int) -> list[tuple[str, str]]:
     (or copied). Learnable in a short run, so a smoke test sees the loss fall and BLEU rise."""
     rng = np.random.default_rng(seed)
     pairs = []
-    for _ in range(count):
+    for _pair in range(count):
         words = list(rng.choice(TOY_WORDS, rng.integers(3, 9)))
         pairs.append((" ".join(words), " ".join(words[::-1] if task == "reverse" else words)))
     return pairs

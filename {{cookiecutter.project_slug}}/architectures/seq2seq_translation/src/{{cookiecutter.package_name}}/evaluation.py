@@ -20,6 +20,7 @@ import sacrebleu
 from . import tokens
 from .decoding import Translator
 from .runtime.data_sources import Datasets
+from .runtime.i18n import _
 from .runtime.plots import plt, save_figure
 from .runtime.storage import write_text
 
@@ -30,7 +31,7 @@ HEAT_MAPS = 3  # sentences shown in attention.png
 
 
 def summary(results: dict) -> str:
-    return f"test BLEU: {results[HEADLINE]:.2f} ({results['bleu_signature']})"
+    return _("test BLEU: {bleu:.2f} ({signature})").format(bleu=results[HEADLINE], signature=results["bleu_signature"])
 
 
 def evaluate(model, datasets: Datasets, run_dir: Path, cfg: dict) -> dict:
@@ -72,10 +73,11 @@ def plot_attention(examples: list[tuple[list[str], list[str], np.ndarray]], path
     figure, axes = plt.subplots(1, len(examples), figsize=(5 * len(examples), 5), squeeze=False)
     for axis, (source, translation, weights) in zip(axes[0], examples, strict=True):
         axis.imshow(weights[: len(translation), : len(source)], cmap="viridis", vmin=0.0, vmax=1.0)
-        axis.set(xticks=range(len(source)), yticks=range(len(translation)), xlabel="source", ylabel="translation")
+        axis.set(xticks=range(len(source)), yticks=range(len(translation)), xlabel=_("source"),
+                 ylabel=_("translation"))
         axis.set_xticklabels(source, rotation=90)
         axis.set_yticklabels(translation)
-    figure.suptitle("attention weights (each row sums to 1)")
+    figure.suptitle(_("attention weights (each row sums to 1)"))
     figure.tight_layout()
     save_figure(figure, path)
 
