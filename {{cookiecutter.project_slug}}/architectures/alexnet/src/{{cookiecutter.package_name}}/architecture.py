@@ -9,6 +9,7 @@ both towers.
 from __future__ import annotations
 
 from .conv_shapes import conv_output_size, conv_params, size_rule
+from .runtime.i18n import _
 from .runtime.layer_cost import multiply_adds
 from .runtime.shapes import LayerRow, dense_params, total_params
 
@@ -26,15 +27,16 @@ def layer_plan(cfg: dict) -> list[LayerRow]:
     towers, crop = model["towers"], model["crop_size"]
     side, maps = crop, CHANNELS
     rows = [LayerRow("input", (model["input_size"], model["input_size"], CHANNELS), 0,
-                     f"photos resized to {model['input_size']}x{model['input_size']}"),
-            LayerRow("crop", (crop, crop, CHANNELS), 0, "random crop while training, the centre when testing")]
+                     _("photos resized to {size}x{size}").format(size=model["input_size"])),
+            LayerRow("crop", (crop, crop, CHANNELS), 0, _("random crop while training, the centre when testing"))]
     if model["flip"]:
-        rows.append(LayerRow("flip", (crop, crop, CHANNELS), 0, "random left-right flip (training only)"))
+        rows.append(LayerRow("flip", (crop, crop, CHANNELS), 0, _("random left-right flip (training only)")))
     for (name, kernel, stride, padding, grouped), filters in zip(CONVOLUTIONS, model["conv_filters"], strict=True):
         groups = towers if grouped else 1
         rule = size_rule(side, kernel, stride, padding)
         if groups > 1:
-            rule += f"; each filter sees its tower's {maps // groups} of {maps} maps"
+            rule = _("{rule}; each filter sees its tower's {own} of {maps} maps").format(rule=rule, own=maps // groups,
+                                                                                         maps=maps)
         side = conv_output_size(side, kernel, stride, padding)
         rows.append(LayerRow(f"{name} {kernel}x{kernel}/{stride} relu", (side, side, filters),
                              conv_params(maps, filters, kernel, groups), rule))
@@ -46,15 +48,17 @@ def layer_plan(cfg: dict) -> list[LayerRow]:
             rows.append(LayerRow(f"{pool} max 3x3/2", (side, side, maps), 0, rule))
             if pool in NORMALIZED_AFTER:
                 lrn = model["lrn"]
+                rule = (_("n={depth} k={k:g} alpha={alpha:g} beta={beta:g} within each tower") if towers > 1
+                        else "n={depth} k={k:g} alpha={alpha:g} beta={beta:g}")
                 rows.append(LayerRow(NORMALIZED_AFTER[pool], (side, side, maps), 0,
-                                     f"n={lrn['depth']} k={lrn['k']:g} alpha={lrn['alpha']:g} beta={lrn['beta']:g}"
-                                     + (" within each tower" if towers > 1 else "")))
+                                     rule.format(depth=lrn["depth"], k=lrn["k"], alpha=lrn["alpha"], beta=lrn["beta"])))
     width = side * side * maps
     rows.append(LayerRow("flatten", (width,), 0, f"{side} x {side} x {maps}"))
     for index, units in enumerate(model["dense_units"], start=6):
         rows.append(LayerRow(f"fc{index} relu", (units,), dense_params(width, units), f"({width} + 1) x {units}"))
         if model["dropout"] > 0:
-            rows.append(LayerRow(f"dropout{index}", (units,), 0, f"drops {model['dropout']:.0%} while training"))
+            rows.append(LayerRow(f"dropout{index}", (units,), 0,
+                                 _("drops {share:.0%} while training").format(share=model["dropout"])))
         width = units
     classes = model["num_classes"]
     rows.append(LayerRow("output (softmax)", (classes,), dense_params(width, classes), f"({width} + 1) x {classes}"))
@@ -74,7 +78,9 @@ def notes(cfg: dict) -> list[str]:
     """Lines `explain` prints under the table."""
     towers = {count: total_params(layer_plan({**cfg, "model": {**cfg["model"], "towers": count}})) for count in (1, 2)}
     return [
-        f"parameters with model.towers=1: {towers[1]:,}; with model.towers=2: {towers[2]:,} "
-        f"(for {cfg['model']['num_classes']} classes; the paper's 1000 give 62,378,344 and 60,965,224)",
-        f"one image costs {forward_flops(cfg) / 1e9:.2f} GFLOP forward, about three times that to train",
+        _("parameters with model.towers=1: {one:,}; with model.towers=2: {two:,} (for {classes} classes; the paper's "
+          "1000 give 62,378,344 and 60,965,224)").format(one=towers[1], two=towers[2],
+                                                         classes=cfg["model"]["num_classes"]),
+        _("one image costs {gflop:.2f} GFLOP forward, about three times that to train").format(
+            gflop=forward_flops(cfg) / 1e9),
     ]

@@ -16,6 +16,7 @@ import numpy as np
 import tensorflow as tf
 
 from .runtime.data_sources import DataError, Datasets, load_tfds_splits, pipeline, real_or_synthetic
+from .runtime.i18n import _
 from .runtime.image_folders import IMAGE_EXTENSIONS, as_uint8, scan_folder
 from .runtime.npy_images import read_npy_image
 
@@ -37,8 +38,9 @@ def _check_class_count(setting: str, where: str, classes: list[str], cfg: dict) 
     wanted = cfg["model"]["num_classes"]
     if len(classes) != wanted:
         shown = ", ".join(classes[:10]) + (" ..." if len(classes) > 10 else "")
-        raise DataError(f"{setting}={where!r}: found {len(classes)} classes ({shown}) but model.num_classes is "
-                        f"{wanted}; set model.num_classes={len(classes)}")
+        raise DataError(_("{setting}={where!r}: found {count} classes ({shown}) but model.num_classes is {wanted}; set "
+                          "model.num_classes={count}").format(setting=setting, where=where, count=len(classes),
+                                                              shown=shown, wanted=wanted))
 
 
 def _from_folders(cfg: dict, batch_size: int, even_batches: bool) -> Datasets:
@@ -46,12 +48,15 @@ def _from_folders(cfg: dict, batch_size: int, even_batches: bool) -> Datasets:
     classes, count = scan_folder("data.train_dir", data["train_dir"])
     _check_class_count("data.train_dir", data["train_dir"], classes, cfg)
     if data["validation_split"] and int(count * data["validation_split"]) == 0:
-        raise DataError(f"data.validation_split={data['validation_split']}: {count} images in "
-                        f"data.train_dir={data['train_dir']!r} leave none to hold out; raise it or set it to 0")
-    test_classes, _ = scan_folder("data.test_dir", data["test_dir"])
+        raise DataError(_("data.validation_split={share}: {count} images in data.train_dir={folder!r} leave none to "
+                          "hold out; raise it or set it to 0").format(share=data["validation_split"], count=count,
+                                                                      folder=data["train_dir"]))
+    test_classes = scan_folder("data.test_dir", data["test_dir"])[0]
     if test_classes != classes:
-        raise DataError(f"data.test_dir={data['test_dir']!r}: classes {', '.join(test_classes)} differ from "
-                        f"data.train_dir's {', '.join(classes)}; both need the same class sub-folders")
+        raise DataError(_("data.test_dir={folder!r}: classes {test_classes} differ from data.train_dir's "
+                          "{train_classes}; both need the same class sub-folders").format(
+                              folder=data["test_dir"], test_classes=", ".join(test_classes),
+                              train_classes=", ".join(classes)))
 
     def read(folder: str, **options) -> tf.data.Dataset:
         return keras.utils.image_dataset_from_directory(
@@ -144,22 +149,22 @@ def read_image(path: str | Path, shape: tuple[int, ...]) -> np.ndarray:
     """An image file as a float32 array of `shape` (height, width, 3), 0-255, cut and resized as in training."""
     path = Path(path)
     if not path.is_file():
-        raise DataError(f"{path}: no such file")
+        raise DataError(_("{path}: no such file").format(path=path))
     suffix = path.suffix.lower()
     if suffix == ".npy":
         image = read_npy_image(path)
         if image.ndim != 3 or image.shape[-1] not in (1, 3, 4):
-            raise DataError(f"{path}: array has shape {image.shape}; expected (height, width) or (height, width, 1, 3 "
-                            f"or 4)")
+            raise DataError(_("{path}: array has shape {shape}; expected (height, width) or (height, width, 1, 3 or "
+                              "4)").format(path=path, shape=image.shape))
         image = tf.convert_to_tensor(image[..., :3] if image.shape[-1] == 4 else image, tf.float32)
         image = tf.image.grayscale_to_rgb(image) if image.shape[-1] == 1 else image
     elif suffix in IMAGE_EXTENSIONS:
         try:
             image = tf.io.decode_image(tf.io.read_file(str(path)), channels=3, expand_animations=False)
         except tf.errors.OpError:
-            raise DataError(f"{path}: not a readable image") from None
+            raise DataError(_("{path}: not a readable image").format(path=path)) from None
     else:
-        raise DataError(f"{path}: unsupported file type {suffix!r}; expected one of "
-                        f"{', '.join((*IMAGE_EXTENSIONS, '.npy'))}")
+        raise DataError(_("{path}: unsupported file type {suffix!r}; expected one of {allowed}").format(
+            path=path, suffix=suffix, allowed=", ".join((*IMAGE_EXTENSIONS, ".npy"))))
     resize = keras.layers.Resizing(shape[0], shape[1], crop_to_aspect_ratio=True)
     return np.asarray(resize(tf.cast(image, tf.float32)))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import keras
 from keras import ops
 
+from .runtime.i18n import _
+
 PACKAGE = "classics"  # the registration name; independent of the generated package's name
 
 
@@ -33,18 +35,20 @@ class LocalResponseNormalization(keras.layers.Layer):
                  **kwargs):
         super().__init__(**kwargs)
         if depth < 1 or depth % 2 == 0:
-            raise ValueError(f"depth: got {depth}; expected an odd number of at least 1 (a window centred on "
-                             f"each channel)")
+            raise ValueError(_("depth: got {depth}; expected an odd number of at least 1 (a window centred on each "
+                               "channel)").format(depth=depth))
         if k <= 0 or alpha < 0 or beta < 0:
-            raise ValueError(f"got k={k}, alpha={alpha}, beta={beta}; expected k > 0, alpha >= 0 and beta >= 0")
+            raise ValueError(_("got k={k}, alpha={alpha}, beta={beta}; expected k > 0, alpha >= 0 and beta >= 0")
+                             .format(k=k, alpha=alpha, beta=beta))
         if groups < 1:
-            raise ValueError(f"groups: got {groups}; expected at least 1")
+            raise ValueError(_("groups: got {groups}; expected at least 1").format(groups=groups))
         self.depth, self.k, self.alpha, self.beta, self.groups = depth, k, alpha, beta, groups
 
     def build(self, input_shape):
         channels = input_shape[-1]
         if channels % self.groups:
-            raise ValueError(f"{channels} channels cannot be split into {self.groups} equal groups")
+            raise ValueError(_("{channels} channels cannot be split into {groups} equal groups").format(
+                channels=channels, groups=self.groups))
 
     def call(self, inputs):
         # Under mixed precision float16 squares overflow above 256 and bfloat16 rounds k + alpha * sum back

@@ -16,6 +16,7 @@ import numpy as np
 import tensorflow as tf
 
 from .runtime.data_sources import DataError, Datasets, load_tfds_splits, pipeline, real_or_synthetic
+from .runtime.i18n import _
 from .runtime.image_folders import as_uint8, scan_folder
 from .runtime.npz_files import read_labelled_images
 
@@ -99,8 +100,9 @@ def _from_folder(cfg: dict, batch_size: int, even_batches: bool) -> Datasets:
     folder = cfg["data"]["folder"]
     classes, count = scan_folder("data.folder", folder)
     if len(classes) < 2:
-        raise DataError(f"data.folder={folder!r}: found 1 class sub-folder ({classes[0]}); the quality classifier "
-                        f"needs at least 2 classes to tell apart (put the images in sub-folders by kind)")
+        raise DataError(_("data.folder={folder!r}: found 1 class sub-folder ({name}); the quality classifier needs at "
+                          "least 2 classes to tell apart (put the images in sub-folders by kind)").format(
+                              folder=folder, name=classes[0]))
     size = cfg["data"]["image_size"]
     images = keras.utils.image_dataset_from_directory(
         Path(folder).expanduser(), labels="inferred", label_mode="int", batch_size=None,

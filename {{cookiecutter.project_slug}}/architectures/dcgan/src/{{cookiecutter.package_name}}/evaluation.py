@@ -8,6 +8,7 @@ import keras
 
 from . import quality
 from .runtime.data_sources import Datasets
+from .runtime.i18n import _
 
 # The test metric a run is judged by (lower is better), and what `evaluate` writes besides metrics.json.
 HEADLINE = "frechet_distance"
@@ -15,8 +16,8 @@ ARTIFACTS = ("samples.png",)
 
 
 def summary(results: dict) -> str:
-    return (f"test Fréchet distance: {results[HEADLINE]:.2f}, classes covered: {results['classes_covered']} of "
-            f"{len(results['class_shares'])}")
+    return _("test Fréchet distance: {distance:.2f}, classes covered: {covered} of {classes}").format(
+        distance=results[HEADLINE], covered=results["classes_covered"], classes=len(results["class_shares"]))
 
 
 def evaluate(model, datasets: Datasets, run_dir: Path, cfg: dict) -> dict:
@@ -26,5 +27,5 @@ def evaluate(model, datasets: Datasets, run_dir: Path, cfg: dict) -> dict:
     scorer = quality.Scorer(classifier, real, model.input_shape[-1], cfg["seed"])
     results = scorer.score(model)
     grid = quality.to_pixels(model.predict(scorer.noise[: cfg["quality"]["grid_size"] ** 2], verbose=0))
-    quality.plot_image_grid(grid, run_dir / "samples.png", title="generated (fixed noise)")
+    quality.plot_image_grid(grid, run_dir / "samples.png", title=_("generated (fixed noise)"))
     return {"examples": int(len(real)), **results}

@@ -20,6 +20,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from .runtime.i18n import _
 from .runtime.plots import plt, save_figure
 from .runtime.storage import write_atomically
 
@@ -64,15 +65,16 @@ def classifier_for_run(cfg: dict, datasets, run_dir: Path, fit, strategy, is_chi
     with strategy.scope():
         if given:
             classifier = keras.models.load_model(Path(given).expanduser())
-            print(f"quality measures: reusing the classifier {Path(given).expanduser()}")
+            print(_("quality measures: reusing the classifier {path}").format(path=Path(given).expanduser()))
             origin = f"reused {Path(given).expanduser()}"
         elif path.exists():  # this run trained it before it was interrupted
             classifier = keras.models.load_model(path)
-            print(f"quality measures: the classifier this run trained before it was interrupted ({path})")
+            print(_("quality measures: the classifier this run trained before it was interrupted ({path})").format(
+                path=path))
             origin = "trained in this run"
         else:
-            print(f"quality measures: training a classifier on the real images for "
-                  f"{cfg['quality']['classifier_epochs']} epochs (its features give the Fréchet distance)")
+            print(_("quality measures: training a classifier on the real images for {epochs} epochs (its features "
+                    "give the Fréchet distance)").format(epochs=cfg["quality"]["classifier_epochs"]))
             classifier = build_classifier(cfg, len(datasets.class_names))
             classifier.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
             origin, train = "trained in this run", True
@@ -126,7 +128,7 @@ def diversity(shares: np.ndarray) -> dict:
 def real_images(dataset, count: int) -> np.ndarray:
     """Up to `count` real images (uint8) from a batched (image, label) dataset."""
     batches, taken = [], 0
-    for images, _ in dataset:
+    for images, _labels in dataset:
         batches.append(np.asarray(images))
         taken += len(batches[-1])
         if taken >= count:
@@ -191,7 +193,8 @@ class ImageGridCallback(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         images = to_pixels(in_batches(self.model.generator, self.noise))
-        plot_image_grid(images, self.folder / f"epoch_{epoch + 1:03d}.png", title=f"epoch {epoch + 1}")
+        plot_image_grid(images, self.folder / f"epoch_{epoch + 1:03d}.png",
+                        title=_("epoch {epoch}").format(epoch=epoch + 1))
 
 
 def plot_image_grid(images: np.ndarray, path: Path, title: str = "") -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from .runtime.i18n import _
 from .runtime.plots import plt, save_figure
 from .runtime.storage import write_atomically
 
@@ -58,7 +59,7 @@ def draw(axis, probabilities: np.ndarray, points: np.ndarray, labels: np.ndarray
 def plot_final(model: keras.Model, points: np.ndarray, labels: np.ndarray, path: Path) -> None:
     """decision_boundary.png: the trained network's boundary and the test points."""
     figure, axis = plt.subplots(figsize=(5, 5))
-    draw(axis, probability_map(model), points, labels, "decision boundary (test points)")
+    draw(axis, probability_map(model), points, labels, _("decision boundary (test points)"))
     save_figure(figure, path)
 
 
@@ -70,6 +71,7 @@ def plot_epochs(folder: Path, points: np.ndarray, labels: np.ndarray, path: Path
     chosen = [frames[number - 1] for number in picked]
     figure, axes = plt.subplots(1, max(len(chosen), 1), figsize=(2.5 * max(len(chosen), 1), 2.7), squeeze=False)
     for axis, frame in zip(axes[0], chosen, strict=False):
-        draw(axis, np.load(frame).astype(np.float32), points, labels, f"epoch {int(frame.stem[6:])}")
+        title = _("epoch {epoch}").format(epoch=int(frame.stem[6:]))
+        draw(axis, np.load(frame).astype(np.float32), points, labels, title)
     figure.tight_layout()
     save_figure(figure, path)

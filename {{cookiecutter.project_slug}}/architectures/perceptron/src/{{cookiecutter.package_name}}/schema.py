@@ -12,6 +12,7 @@ from pathlib import Path
 from .runtime import config
 from .runtime.config import COMMON_FIELDS
 from .runtime.fields import Field, shown_value
+from .runtime.i18n import N_, _
 
 ARCHITECTURE = "perceptron"
 
@@ -30,26 +31,26 @@ class LayerWidths(Field):
         return super().parse(key, value)
 
     def allowed(self) -> str:
-        return super().allowed() + ", or [] for no hidden layer"
+        return _("{allowed}, or [] for no hidden layer").format(allowed=super().allowed())
 
 
 FIELDS: dict[str, Field] = {
-    "architecture": Field("choice", "which network this project trains", choices=(ARCHITECTURE,)),
+    "architecture": Field("choice", N_("which network this project trains"), choices=(ARCHITECTURE,)),
     **COMMON_FIELDS,
-    "data.source": Field("choice", "where the points come from: drawn, never downloaded", choices=("synthetic",)),
-    "data.dataset": Field("choice", "which toy set is drawn", choices=DATASETS),
-    "data.synthetic_examples": Field("int", "points drawn in all (training, validation and test)",
+    "data.source": Field("choice", N_("where the points come from: drawn, never downloaded"), choices=("synthetic",)),
+    "data.dataset": Field("choice", N_("which toy set is drawn"), choices=DATASETS),
+    "data.synthetic_examples": Field("int", N_("points drawn in all (training, validation and test)"),
                                      minimum=16, maximum=10_000_000),
-    "data.noise": Field("float", "spread of the Gaussian noise around each toy set's shape", minimum=0.0,
+    "data.noise": Field("float", N_("spread of the Gaussian noise around each toy set's shape"), minimum=0.0,
                         maximum=10.0),
     # At most 0.4 each, so that at least a fifth of the points are left to train on.
-    "data.validation_split": Field("float", "share of the points held out for validation", minimum=0.0,
+    "data.validation_split": Field("float", N_("share of the points held out for validation"), minimum=0.0,
                                    maximum=0.4),
-    "data.test_split": Field("float", "share of the points held out for the test", minimum=0.05, maximum=0.4),
-    "model.hidden_units": LayerWidths("int_list", "width of each hidden layer", minimum=1, maximum=4096,
+    "data.test_split": Field("float", N_("share of the points held out for the test"), minimum=0.05, maximum=0.4),
+    "model.hidden_units": LayerWidths("int_list", N_("width of each hidden layer"), minimum=1, maximum=4096,
                                       max_items=8),
-    "model.activation": Field("choice", "non-linearity of the hidden layers", choices=ACTIVATIONS),
-    "model.learning_rule": Field("choice", "how the weights learn", choices=LEARNING_RULES),
+    "model.activation": Field("choice", N_("non-linearity of the hidden layers"), choices=ACTIVATIONS),
+    "model.learning_rule": Field("choice", N_("how the weights learn"), choices=LEARNING_RULES),
 }
 
 
@@ -60,12 +61,13 @@ def check(cfg: dict) -> Iterable[str]:
     if model["learning_rule"] == "rosenblatt":
         # Rosenblatt's rule corrects a unit by its own error; a hidden unit has none (that needs back-propagation).
         if model["hidden_units"]:
-            yield (f"model.learning_rule: got 'rosenblatt' with model.hidden_units={shown_value(model['hidden_units'])}"
-                   "; Rosenblatt's rule trains a single layer only: set model.hidden_units=[] (or learning_rule="
-                   "gradient)")
+            yield _("model.learning_rule: got 'rosenblatt' with model.hidden_units={units}; Rosenblatt's rule trains a "
+                    "single layer only: set model.hidden_units=[] (or learning_rule=gradient)").format(
+                        units=shown_value(model["hidden_units"]))
         if training["optimizer"] != "sgd":
-            yield (f"model.learning_rule: got 'rosenblatt' with training.optimizer={training['optimizer']}; "
-                   "Rosenblatt's rule takes plain steps of training.learning_rate: set training.optimizer=sgd")
+            yield _("model.learning_rule: got 'rosenblatt' with training.optimizer={optimizer}; Rosenblatt's rule "
+                    "takes plain steps of training.learning_rate: set training.optimizer=sgd").format(
+                        optimizer=training["optimizer"])
 
 
 def load(path: str | Path = "config.yaml", overrides: Iterable[str] = ()) -> dict:
