@@ -33,7 +33,8 @@ def use(language: str) -> None:
     """Show every message from now on in `language` (one of LANGUAGES), in this process and the ones it starts."""
     global _active, current
     if language not in LANGUAGES:
-        raise ValueError(f"language {language!r}: expected one of {', '.join(LANGUAGES)}")
+        raise ValueError(_("language {value!r}: expected one of {allowed}").format(value=language,
+                                                                                  allowed=", ".join(LANGUAGES)))
     lesson = gettext.translation("lesson", LESSON_CATALOGS, [language], fallback=True)
     lesson.add_fallback(gettext.translation("runtime", RUNTIME_CATALOGS, [language], fallback=True))
     _active, current = lesson, language
