@@ -228,7 +228,7 @@ def test_each_architecture_renders_from_typed_answers(tmp_path, architecture):
     number in the list."""
     number = ARCHITECTURES.index(architecture) + 1
     typed = subprocess.run([str(BIN / "cookiecutter"), "--output-dir", str(tmp_path), str(TEMPLATE)],
-                           input=f"Typed net\n\n\n\n\n\n{number}\n" + "\n" * 20, capture_output=True, text=True,
+                           input=f"\nTyped net\n\n\n\n\n\n{number}\n" + "\n" * 20, capture_output=True, text=True,
                            timeout=120)
     assert typed.returncode == 0, typed.stderr[-2000:]
     assert "选择哪个经典网络" in typed.stdout
