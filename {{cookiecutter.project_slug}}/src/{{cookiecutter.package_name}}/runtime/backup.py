@@ -9,6 +9,7 @@ from pathlib import Path
 import keras
 
 from . import storage
+from .i18n import _
 from .run_files import RunError
 
 
@@ -66,8 +67,8 @@ class RunBackup(keras.callbacks.BackupAndRestore):
                 return record
         except (ValueError, OSError):
             pass
-        raise RunError(f"{self.record}: damaged (not the record of a saved epoch); this run cannot be resumed, "
-                       f"start a new run")
+        raise RunError(_("{record}: damaged (not the record of a saved epoch); this run cannot be resumed, start a "
+                         "new run").format(record=self.record))
 
     def _save_model(self):
         if not self.writes:
@@ -94,8 +95,8 @@ class RunBackup(keras.callbacks.BackupAndRestore):
         try:
             self.model.load_weights(self.folder / record["weights"])
         except (OSError, ValueError) as error:
-            raise RunError(f"{self.folder / record['weights']}: cannot be restored into this model ({error}); "
-                           f"start a new run") from None
+            raise RunError(_("{weights}: cannot be restored into this model ({error}); start a new run").format(
+                weights=self.folder / record["weights"], error=error)) from None
         self.model._initial_epoch = record["epoch"]  # where fit starts; Keras's own BackupAndRestore sets it too
 
     def restore(self, model: keras.Model) -> int:

@@ -18,38 +18,41 @@ import yaml
 
 from .errors import ConfigError, UserError
 from .fields import Field, NumberDumper, read_yaml, shown_key, shown_number, shown_value, suggestion
+from .i18n import N_, _
 
 COMMON_FIELDS: dict[str, Field] = {
-    "language": Field("choice", "language of what the project prints and draws (en: English, zh: 简体中文); "
-                      "shown, not trained: evaluate, predict and --resume take it too", choices=("en", "zh")),
-    "seed": Field("int", "random seed for weights, shuffling and dropout", minimum=0, maximum=2**31 - 1),
-    "training.epochs": Field("int", "passes over the training set", minimum=1, maximum=100_000),
-    "training.batch_size": Field("int", "examples per step on each device", minimum=1, maximum=65_536),
-    "training.optimizer": Field("choice", "how weights follow the gradient",
+    "language": Field("choice", N_("language of what the project prints and draws (en: English, zh: 简体中文); "
+                                   "shown, not trained: evaluate, predict and --resume take it too"),
+                      choices=("en", "zh")),
+    "seed": Field("int", N_("random seed for weights, shuffling and dropout"), minimum=0, maximum=2**31 - 1),
+    "training.epochs": Field("int", N_("passes over the training set"), minimum=1, maximum=100_000),
+    "training.batch_size": Field("int", N_("examples per step on each device"), minimum=1, maximum=65_536),
+    "training.optimizer": Field("choice", N_("how weights follow the gradient"),
                                 choices=("sgd", "momentum", "adagrad", "rmsprop", "adam")),
-    "training.learning_rate": Field("float", "step size", minimum=1e-8, maximum=10.0),
-    "training.momentum": Field("float", "used by the momentum optimizer", minimum=0.0, maximum=1.0,
+    "training.learning_rate": Field("float", N_("step size"), minimum=1e-8, maximum=10.0),
+    "training.momentum": Field("float", N_("used by the momentum optimizer"), minimum=0.0, maximum=1.0,
                                below_maximum=True),
-    "training.early_stopping_patience": Field("int", "epochs without improvement before stopping; 0 = never stop early",
-                                              minimum=0, maximum=100_000),
-    "training.steps_per_epoch": Field("int", "cap on steps per epoch (null = the whole training set)",
+    "training.early_stopping_patience": Field("int", N_("epochs without improvement before stopping; 0 = never stop "
+                                                        "early"), minimum=0, maximum=100_000),
+    "training.steps_per_epoch": Field("int", N_("cap on steps per epoch (null = the whole training set)"),
                                       minimum=1, optional=True),
-    "training.steps_per_execution": Field("int", "steps run inside one compiled call", minimum=1, maximum=10_000),
-    "training.jit_compile": Field("choice", "compile the training step with XLA; auto: decided on the machine of "
-                                  "the run (compile_choice.py)", choices=("auto", True, False)),
-    "training.deterministic": Field("bool", "make TensorFlow ops deterministic (repeatable, a little slower)"),
-    "training.mixed_precision": Field("choice", "true: float16 maths with float32 weights and loss scaling (GPUs); "
-                                      "bfloat16: bfloat16 maths (CPUs with AMX); auto: decided on the machine of the "
-                                      "run (compile_choice.py)", choices=("auto", True, False, "bfloat16")),
-    "distribute.strategy": Field("choice", "how training is spread over devices",
+    "training.steps_per_execution": Field("int", N_("steps run inside one compiled call"), minimum=1, maximum=10_000),
+    "training.jit_compile": Field("choice", N_("compile the training step with XLA; auto: decided on the machine of "
+                                               "the run (compile_choice.py)"), choices=("auto", True, False)),
+    "training.deterministic": Field("bool", N_("make TensorFlow ops deterministic (repeatable, a little slower)")),
+    "training.mixed_precision": Field("choice", N_("true: float16 maths with float32 weights and loss scaling (GPUs); "
+                                                   "bfloat16: bfloat16 maths (CPUs with AMX); auto: decided on the "
+                                                   "machine of the run (compile_choice.py)"),
+                                      choices=("auto", True, False, "bfloat16")),
+    "distribute.strategy": Field("choice", N_("how training is spread over devices"),
                                  choices=("auto", "none", "mirrored", "multi_worker")),
-    "distribute.cpu_replicas": Field("int", "logical CPU devices to mirror over when there is no GPU",
+    "distribute.cpu_replicas": Field("int", N_("logical CPU devices to mirror over when there is no GPU"),
                                      minimum=1, maximum=64),
-    "run.runs_dir": Field("str", "where run directories are created"),
-    "run.backup_interval_seconds": Field("float", "seconds of training between backups, at least: more when one "
-                                         "is slow, so backups take at most 1/20 of the run (0 = after every epoch)",
-                                         minimum=0.0, maximum=86_400.0),
-    "run.log_gradients": Field("bool", "measure each layer's gradient after every epoch (gradients.csv and .png)"),
+    "run.runs_dir": Field("str", N_("where run directories are created")),
+    "run.backup_interval_seconds": Field("float", N_("seconds of training between backups, at least: more when one "
+                                                     "is slow, so backups take at most 1/20 of the run (0 = after "
+                                                     "every epoch)"), minimum=0.0, maximum=86_400.0),
+    "run.log_gradients": Field("bool", N_("measure each layer's gradient after every epoch (gradients.csv and .png)")),
 }
 
 
@@ -62,8 +65,10 @@ def check_common(cfg: Mapping[str, Any]) -> Iterable[str]:
     if training["optimizer"] in ADAPTIVE_OPTIMIZERS and training["learning_rate"] > 1:
         # These optimizers divide each gradient by its own running size, so every weight moves by
         # about the learning rate per step whatever the gradient: above 1 that only diverges.
-        yield (f"training.learning_rate: got {shown_number(training['learning_rate'])} with training.optimizer="
-               f"{training['optimizer']}; adaptive optimizers ({', '.join(ADAPTIVE_OPTIMIZERS)}) need at most 1")
+        yield _("training.learning_rate: got {rate} with training.optimizer={optimizer}; adaptive optimizers "
+                "({adaptive}) need at most 1").format(rate=shown_number(training["learning_rate"]),
+                                                      optimizer=training["optimizer"],
+                                                      adaptive=", ".join(ADAPTIVE_OPTIMIZERS))
 
 
 def parse_override(text: str) -> tuple[str, Any]:
@@ -71,13 +76,15 @@ def parse_override(text: str) -> tuple[str, Any]:
     key, sep, raw = text.partition("=")
     key = key.strip()
     if not sep or not key:
-        raise ConfigError([f"override {shown_value(text)}: expected key=value, for example training.epochs=5"])
+        raise ConfigError([_("override {text}: expected key=value, for example training.epochs=5").format(
+            text=shown_value(text))])
     try:
         value = read_yaml(raw) if raw.strip() else raw
     except (yaml.YAMLError, RecursionError):
         value = raw
     except ConfigError as error:  # a key given twice in a mapping
-        raise ConfigError([f"override {shown_value(text)}: {problem}" for problem in error.problems]) from None
+        raise ConfigError([_("override {text}: {problem}").format(text=shown_value(text), problem=problem)
+                           for problem in error.problems]) from None
     return key, value
 
 
@@ -120,12 +127,16 @@ def validate(flat: Mapping[str, Any], fields: Mapping[str, Field],
     for key in flat:
         if key not in fields:  # suggest a name as deep: a misspelt section (left whole by flatten) gets a section
             alike = [name for name in names if name.count(".") == key.count(".")]
-            problems.append(f"{shown_key(key)}: unknown key{suggestion(key, alike)}")
+            problems.append(_("{key}: unknown key{hint}").format(key=shown_key(key), hint=suggestion(key, alike)))
     checked: dict[str, Any] = {}
     for key, field in fields.items():
         if key not in flat:
-            about = f" ({field.help})" if field.help else ""
-            problems.append(f"{key}: missing{about}; expected {field.allowed()}")
+            if field.help:  # the help is marked N_ where the field is defined, and translated here
+                missing = _("{key}: missing ({help}); expected {allowed}").format(
+                    key=key, help=_(field.help), allowed=field.allowed())
+            else:
+                missing = _("{key}: missing; expected {allowed}").format(key=key, allowed=field.allowed())
+            problems.append(missing)
             continue
         try:
             checked[key] = field.parse(key, flat[key])
@@ -165,11 +176,12 @@ def load(
             section = next((old for old in flat if old.startswith(name + ".")), None)
             above = next((old for old in flat if name.startswith(old + ".")), None)
             if section:
-                problems.append(f"override {shown}: {shown_key(name)} is a section of the config, not a value; set "
-                                f"one of its keys, for example {shown_key(section)}=...")
+                problems.append(_("override {text}: {name} is a section of the config, not a value; set one of its "
+                                  "keys, for example {key}=...").format(text=shown, name=shown_key(name),
+                                                                        key=shown_key(section)))
             elif above:
-                problems.append(f"override {shown}: {shown_key(above)} is a value, not a section; set it as "
-                                f"{shown_key(above)}=...")
+                problems.append(_("override {text}: {name} is a value, not a section; set it as {name}=...").format(
+                    text=shown, name=shown_key(above)))
             else:
                 flat[name] = given[name]
     if problems:
@@ -182,26 +194,30 @@ def read_config_file(path: Path) -> Mapping[str, Any]:
     try:
         raw_bytes = path.read_bytes()
     except FileNotFoundError:
-        raise ConfigError([f"config file {path}: not found"]) from None
+        raise ConfigError([_("config file {path}: not found").format(path=path)]) from None
     except IsADirectoryError:
-        raise ConfigError([f"config file {path}: is a folder; expected a YAML file such as config.yaml"]) from None
+        raise ConfigError([_("config file {path}: is a folder; expected a YAML file such as config.yaml").format(
+            path=path)]) from None
     except OSError as error:
-        raise ConfigError([f"config file {path}: cannot be read ({error.strerror or error})"]) from None
+        raise ConfigError([_("config file {path}: cannot be read ({reason})").format(
+            path=path, reason=error.strerror or error)]) from None
     try:
         text = decode_utf8(raw_bytes)
     except UserError as error:
-        raise ConfigError([f"config file {path}: {error}"]) from None
+        raise ConfigError([_("config file {path}: {problem}").format(path=path, problem=error)]) from None
     try:
         raw = read_yaml(text)
     except ConfigError as error:  # a key given twice in a mapping
-        raise ConfigError([f"config file {path}: {problem}" for problem in error.problems]) from None
+        raise ConfigError([_("config file {path}: {problem}").format(path=path, problem=problem)
+                           for problem in error.problems]) from None
     except yaml.YAMLError as error:
         shown = " ".join(str(error).split())
-        raise ConfigError([f"config file {path}: not valid YAML ({shown})"]) from None
+        problem = _("config file {path}: not valid YAML ({reason})").format(path=path, reason=shown)
+        raise ConfigError([problem]) from None
     except RecursionError:
-        raise ConfigError([f"config file {path}: nested too deeply to be a config"]) from None
+        raise ConfigError([_("config file {path}: nested too deeply to be a config").format(path=path)]) from None
     if not isinstance(raw, Mapping):
-        raise ConfigError([f"config file {path}: expected a mapping of keys to values"])
+        raise ConfigError([_("config file {path}: expected a mapping of keys to values").format(path=path)])
     return raw
 
 
@@ -213,7 +229,8 @@ def decode_utf8(raw: bytes) -> str:
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         bad = raw[error.start]
-        raise UserError(f"not UTF-8 text (byte {bad:#04x} on line {line}); save the file as UTF-8") from None
+        raise UserError(_("not UTF-8 text (byte {byte:#04x} on line {line}); save the file as UTF-8").format(
+            byte=bad, line=line)) from None
 
 
 def dump(config: Mapping[str, Any], path: str | Path) -> None:

@@ -4,7 +4,6 @@ and the `auto` source's fallback to synthetic data, which is announced and recor
 
 from __future__ import annotations
 
-import difflib
 import socket
 import sys
 import threading
@@ -14,6 +13,8 @@ from dataclasses import dataclass, field
 import tensorflow as tf
 
 from .errors import UserError
+from .fields import suggestion
+from .i18n import _
 
 
 class DataError(UserError):
@@ -120,13 +121,13 @@ def load_tfds(name: str, splits: list[str], data_dir: str | None) -> list[tf.dat
         pass
     except tfds.core.registered.DatasetNotFoundError:
         known = tfds.list_builders(with_community_datasets=False)
-        hint = difflib.get_close_matches(name, known, n=1)
-        raise DataError(f"data.tfds_name={name!r}: no such tensorflow-datasets set"
-                        + (f" (did you mean {hint[0]}?)" if hint else "")) from None
+        raise DataError(_("data.tfds_name={name!r}: no such tensorflow-datasets set{hint}").format(
+            name=name, hint=suggestion(name, known))) from None
     where = data_dir or "~/tensorflow_datasets"
     if not network_reachable():
-        raise DataError(f"data.source=tfds: dataset {name!r} is not in {where} and the network is unreachable; "
-                        f"download it once on a connected machine, or set data.source to npz, synthetic or auto")
+        raise DataError(_("data.source=tfds: dataset {name!r} is not in {where} and the network is unreachable; "
+                          "download it once on a connected machine, or set data.source to npz, synthetic or "
+                          "auto").format(name=name, where=where))
     return tfds.load(name, split=splits, data_dir=data_dir, download=True, as_supervised=True)
 
 
@@ -152,6 +153,7 @@ def real_or_synthetic(load_real: Callable[[], Datasets], load_synthetic: Callabl
 def announce_fallback(reason: str) -> None:
     """Print the fallback so nobody mistakes synthetic numbers for real ones."""
     bar = "!" * 78
-    print(f"\n{bar}\n!! data.source=auto: the real dataset is unavailable, so this run uses SYNTHETIC data.\n"
-          f"!! Reason: {reason}\n!! Its accuracy says nothing about the real task; metrics.json records this.\n{bar}\n",
-          file=sys.stderr, flush=True)
+    lines = [_("data.source=auto: the real dataset is unavailable, so this run uses SYNTHETIC data."),
+             _("Reason: {reason}").format(reason=reason),
+             _("Its accuracy says nothing about the real task; metrics.json records this.")]
+    print("\n".join(["", bar, *(f"!! {line}" for line in lines), bar, ""]), file=sys.stderr, flush=True)

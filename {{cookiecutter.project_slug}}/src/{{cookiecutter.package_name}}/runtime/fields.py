@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from .errors import ConfigError
+from .i18n import N_, _
 
 # No setting needs a number written in more characters; Python refuses to read an integer of more than 4300
 # digits, and takes long over a huge one in hexadecimal or base 60.
@@ -72,12 +73,19 @@ NumberLoader.add_constructor("tag:yaml.org,2002:int", NumberLoader.construct_yam
 def given_again(prefix: str, pairs: list[tuple[yaml.Node, yaml.Node]]) -> str:
     """'training.epochs appears twice (lines 16 and 17); keep one', for a key's (key node, value node) pairs."""
     name = shown_key(f"{prefix}{pairs[0][0].value}")
-    times = "twice" if len(pairs) == 2 else f"{len(pairs)} times"
-    lines = sorted({key_node.start_mark.line + 1 for key_node, _ in pairs})
-    where = f"line {lines[0]}" if len(lines) == 1 else f"lines {', '.join(map(str, lines[:-1]))} and {lines[-1]}"
-    if any(isinstance(value_node, yaml.MappingNode) for _, value_node in pairs):
-        return f"the section {name} appears {times} ({where}); keep one, with all its keys"
-    return f"{name} appears {times} ({where}); keep one"
+    lines = sorted({key_node.start_mark.line + 1 for key_node, _value in pairs})
+    if len(lines) == 1:
+        where = _("line {line}").format(line=lines[0])
+    else:
+        where = _("lines {lines} and {last}").format(lines=", ".join(map(str, lines[:-1])), last=lines[-1])
+    section = any(isinstance(value_node, yaml.MappingNode) for _key, value_node in pairs)
+    if len(pairs) == 2:
+        message = (_("the section {name} appears twice ({where}); keep one, with all its keys") if section
+                   else _("{name} appears twice ({where}); keep one"))
+    else:
+        message = (_("the section {name} appears {count} times ({where}); keep one, with all its keys") if section
+                   else _("{name} appears {count} times ({where}); keep one"))
+    return message.format(name=name, count=len(pairs), where=where)
 
 
 class NumberDumper(yaml.SafeDumper):
@@ -103,7 +111,7 @@ def read_yaml(text: str) -> Any:
         raise
     except (ValueError, TypeError, LookupError, AttributeError):
         # How PyYAML's constructors fail on a value that does not fit its explicit tag: `!!int abc`, `!!bool maybe`.
-        raise yaml.YAMLError("a value does not fit the type that its tag names, as in !!int abc") from None
+        raise yaml.YAMLError(_("a value does not fit the type that its tag names, as in !!int abc")) from None
 
 
 @dataclass(frozen=True)
@@ -126,29 +134,30 @@ class Field:
 
     def allowed(self) -> str:
         if self.kind == "choice":
-            text = "one of " + ", ".join(str(c).lower() if isinstance(c, bool) else str(c) for c in self.choices)
+            text = _("one of {choices}").format(
+                choices=", ".join(str(c).lower() if isinstance(c, bool) else str(c) for c in self.choices))
         elif self.kind == "bool":
-            text = "true or false"
+            text = _("true or false")
         elif self.kind == "str":
-            text = "a text"
+            text = _("a text")
         elif self.kind == "str_list":
-            text = "a list of texts"
+            text = _("a list of texts")
         else:
-            noun = {"int": "an integer", "float": "a number", "int_list": "a list of integers"}[self.kind]
-            text = noun + self._range()
-        return text + (" or null" if self.optional else "")
+            text = _(NUMBERS[self.kind, self._bounds()]).format(
+                low="" if self.minimum is None else shown_number(self.minimum),
+                high="" if self.maximum is None else shown_number(self.maximum))
+        return _("{allowed} or null").format(allowed=text) if self.optional else text
 
-    def _range(self) -> str:
-        low, high = self.minimum, self.maximum
-        upper = "below" if self.below_maximum else "at most"
-        if low is not None and high is not None:
-            if not self.below_maximum:
-                return f" from {shown_number(low)} to {shown_number(high)}"
-            return f" from {shown_number(low)} to below {shown_number(high)}"
-        if low is not None:
-            return f" of at least {shown_number(low)}"
-        if high is not None:
-            return f" {upper} {shown_number(high)}"
+    def _bounds(self) -> str:
+        """Which bounds a number has, as its phrase in NUMBERS is keyed: "low..high", "low..<high", "low..",
+        "..high", "..<high" or ""."""
+        low, high = self.minimum is not None, self.maximum is not None
+        if low and high:
+            return "low..<high" if self.below_maximum else "low..high"
+        if low:
+            return "low.."
+        if high:
+            return "..<high" if self.below_maximum else "..high"
         return ""
 
     def parse(self, key: str, value: Any) -> Any:
@@ -173,12 +182,12 @@ class Field:
             raise self._error(key, value)
         if self.kind == "int_list":
             if not isinstance(value, list) or not 1 <= len(value) <= self.max_items:
-                raise self._error(key, value, f" (1 to {self.max_items} items)")
+                raise self._error(key, value, _(" (1 to {count} items)").format(count=self.max_items))
             return [self._number(key, item, int, whole=value) for item in value]
         if self.kind == "str_list":
             if (not isinstance(value, list) or not 1 <= len(value) <= self.max_items
                     or not all(isinstance(item, str) and item.strip() for item in value)):
-                raise self._error(key, value, f" (1 to {self.max_items} non-empty items)")
+                raise self._error(key, value, _(" (1 to {count} non-empty items)").format(count=self.max_items))
             return value
         return self._number(key, value, int if self.kind == "int" else float)
 
@@ -208,15 +217,44 @@ class Field:
 
     def _too_long(self, key: str, shown: Any) -> ConfigError:
         """Out of range, also where there is no maximum: no setting needs a number that long."""
-        return self._error(key, shown, "" if self.maximum is not None else f" (of at most {LONGEST_NUMBER - 1} digits)")
+        if self.maximum is not None:
+            return self._error(key, shown)
+        return self._error(key, shown, _(" (of at most {digits} digits)").format(digits=LONGEST_NUMBER - 1))
 
     def _error(self, key: str, value: Any, extra: str = "") -> ConfigError:
-        return ConfigError([f"{key}: got {shown_value(value)}; expected {self.allowed()}{extra}"])
+        """The refusal: the field, the value given, what is allowed, and `extra` (a hint, already translated)."""
+        return ConfigError([_("{key}: got {value}; expected {allowed}{extra}").format(
+            key=key, value=shown_value(value), allowed=self.allowed(), extra=extra)])
+
+
+# What a number field allows, a whole phrase for each kind and its bounds (languages put a range before or after
+# the noun); by Field.kind and Field._bounds().
+NUMBERS = {
+    ("int", ""): N_("an integer"),
+    ("int", "low..high"): N_("an integer from {low} to {high}"),
+    ("int", "low..<high"): N_("an integer from {low} to below {high}"),
+    ("int", "low.."): N_("an integer of at least {low}"),
+    ("int", "..high"): N_("an integer at most {high}"),
+    ("int", "..<high"): N_("an integer below {high}"),
+    ("float", ""): N_("a number"),
+    ("float", "low..high"): N_("a number from {low} to {high}"),
+    ("float", "low..<high"): N_("a number from {low} to below {high}"),
+    ("float", "low.."): N_("a number of at least {low}"),
+    ("float", "..high"): N_("a number at most {high}"),
+    ("float", "..<high"): N_("a number below {high}"),
+    ("int_list", ""): N_("a list of integers"),
+    ("int_list", "low..high"): N_("a list of integers from {low} to {high}"),
+    ("int_list", "low..<high"): N_("a list of integers from {low} to below {high}"),
+    ("int_list", "low.."): N_("a list of integers of at least {low}"),
+    ("int_list", "..high"): N_("a list of integers at most {high}"),
+    ("int_list", "..<high"): N_("a list of integers below {high}"),
+}
 
 
 def suggestion(word: str, candidates: Iterable[str]) -> str:
+    """' (did you mean training.epochs?)' for the candidate closest to `word`, or "" where none is close."""
     close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]}?)" if close else ""
+    return _(" (did you mean {word}?)").format(word=close[0]) if close else ""
 
 
 def shown_key(name: str) -> str:
@@ -244,7 +282,9 @@ SHOWN = 100  # characters of a value shown whole; a longer one is cut to its fir
 def cut(text: str, length: int | None) -> str:
     if len(text) <= SHOWN:
         return text
-    return f"{text[:60]}... ({length} characters)" if length else f"{text[:60]}..."
+    if length:
+        return _("{start}... ({length} characters)").format(start=text[:60], length=length)
+    return f"{text[:60]}..."
 
 
 def pieces(value: Any) -> Iterator[str]:
@@ -267,8 +307,11 @@ def pieces(value: Any) -> Iterator[str]:
         yield value.text
     elif isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 4 * SHOWN:
         # Over 120 digits or so: never written out (thousands of digits take Python long, past 4300 it refuses).
-        sign = "a negative" if value < 0 else "an"
-        yield f"{sign} integer of about {math.floor(math.log10(abs(value))) + 1} digits"
+        digits = math.floor(math.log10(abs(value))) + 1
+        if value < 0:
+            yield _("a negative integer of about {digits} digits").format(digits=digits)
+        else:
+            yield _("an integer of about {digits} digits").format(digits=digits)
     else:
         value = value[:SHOWN + 1] if isinstance(value, (str, bytes)) else value
         text = yaml.dump(value, Dumper=NumberDumper, default_flow_style=True, width=10**9).strip()
@@ -280,5 +323,5 @@ def shown_number(number: float) -> str:
     """A bound as a person would type it back (and as this module reads it): 10, 0.001, 1e-8."""
     if float(number).is_integer() and abs(number) < 1e16:
         return str(int(number))
-    mantissa, _, exponent = f"{number:g}".partition("e")
+    mantissa, _e, exponent = f"{number:g}".partition("e")
     return mantissa + (f"e{int(exponent)}" if exponent else "")

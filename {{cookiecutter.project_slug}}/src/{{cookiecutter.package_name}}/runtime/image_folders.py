@@ -9,6 +9,7 @@ from pathlib import Path
 import tensorflow as tf
 
 from .data_sources import DataError
+from .i18n import _
 
 # The file types keras.utils.image_dataset_from_directory reads; it ignores all others.
 IMAGE_EXTENSIONS = (".jpeg", ".jpg", ".png", ".bmp", ".gif")
@@ -22,20 +23,22 @@ def scan_folder(setting: str, folder: str) -> tuple[list[str], int]:
     """
     root = Path(folder).expanduser()
     if not root.is_dir():
-        raise DataError(f"{setting}={folder!r}: no such folder")
+        raise DataError(_("{setting}={folder!r}: no such folder").format(setting=setting, folder=folder))
     classes = sorted(path.name for path in root.iterdir() if path.is_dir() and not path.name.startswith("."))
     if not classes:
         loose = sum(1 for path in root.iterdir() if path.is_file())
-        raise DataError(f"{setting}={folder!r}: no class sub-folders (found {loose} files directly in it); expected "
-                        f"{folder}/<class name>/<images>, one sub-folder per class")
+        raise DataError(_("{setting}={folder!r}: no class sub-folders (found {count} files directly in it); expected "
+                          "{folder}/<class name>/<images>, one sub-folder per class").format(
+                              setting=setting, folder=folder, count=loose))
     unreadable, skipped, count = [], Counter(), 0
     for name in classes:
         files = sorted(path for path in (root / name).rglob("*") if path.is_file())
         images = [path for path in files if path.suffix.lower() in IMAGE_EXTENSIONS]
         skipped.update(path.suffix.lower() or path.name for path in files if path not in images)
         if not images:
-            raise DataError(f"{setting}={folder!r}: class folder {name!r} has no images "
-                            f"({', '.join(IMAGE_EXTENSIONS)}); add some or remove the folder")
+            raise DataError(_("{setting}={folder!r}: class folder {name!r} has no images ({extensions}); add some or "
+                              "remove the folder").format(setting=setting, folder=folder, name=name,
+                                                          extensions=", ".join(IMAGE_EXTENSIONS)))
         count += len(images)
         for path in images:
             try:
@@ -44,11 +47,11 @@ def scan_folder(setting: str, folder: str) -> tuple[list[str], int]:
                 unreadable.append(path)
     if unreadable:
         shown = ", ".join(str(path) for path in unreadable[:3]) + (" ..." if len(unreadable) > 3 else "")
-        raise DataError(f"{setting}={folder!r}: {len(unreadable)} files cannot be read as images ({shown}); "
-                        f"remove or replace them")
+        raise DataError(_("{setting}={folder!r}: {count} files cannot be read as images ({shown}); remove or "
+                          "replace them").format(setting=setting, folder=folder, count=len(unreadable), shown=shown))
     if skipped:
-        print(f"note: {setting}: skipped {sum(skipped.values())} files that are not images "
-              f"({', '.join(sorted(skipped))})", file=sys.stderr)
+        print(_("note: {setting}: skipped {count} files that are not images ({kinds})").format(
+            setting=setting, count=sum(skipped.values()), kinds=", ".join(sorted(skipped))), file=sys.stderr)
     return classes, count
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import zipfile
 import zlib
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from .data_sources import DataError
+from .i18n import _
 
 NPZ_KEYS = ("x_train", "y_train", "x_test", "y_test")
 
@@ -19,15 +21,16 @@ def read_npz_arrays(path: Path) -> dict[str, np.ndarray]:
         with np.load(path, allow_pickle=False) as archive:
             missing = [key for key in NPZ_KEYS if key not in archive.files]
             if missing:
-                raise DataError(f"data.npz_path={str(path)!r}: missing arrays {', '.join(missing)}; "
-                                f"expected {', '.join(NPZ_KEYS)} (Keras's mnist.npz layout)")
+                raise DataError(_("data.npz_path={path!r}: missing arrays {missing}; expected {expected} (Keras's "
+                                  "mnist.npz layout)").format(path=str(path), missing=", ".join(missing),
+                                                              expected=", ".join(NPZ_KEYS)))
             return {key: archive[key] for key in NPZ_KEYS}
     except DataError:
         raise
     # A file cut short (an interrupted download or copy) fails in zipfile or zlib, as it is opened or read.
     except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as error:
-        raise DataError(f"data.npz_path={str(path)!r}: cannot read it as an .npz file ({error}); it may be cut "
-                        f"short or not an .npz at all: copy it again") from None
+        raise DataError(_("data.npz_path={path!r}: cannot read it as an .npz file ({error}); it may be cut short or "
+                          "not an .npz at all: copy it again").format(path=str(path), error=error)) from None
 
 
 def read_labelled_images(path: str | Path, image_size: tuple[int, int] | None = None,
@@ -40,25 +43,47 @@ def read_labelled_images(path: str | Path, image_size: tuple[int, int] | None = 
     arrays = read_npz_arrays(path)
     where = f"data.npz_path={str(path)!r}"
     for split in ("train", "test"):
-        x, y = arrays[f"x_{split}"], arrays[f"y_{split}"]
+        x_name, y_name = f"x_{split}", f"y_{split}"
+        x, y = arrays[x_name], arrays[y_name]
         images = x[..., np.newaxis] if x.ndim == 3 else x
         if images.ndim != 4 or images.shape[-1] not in channels or (image_size and images.shape[1:3] != image_size):
-            height, width = image_size or ("height", "width")
-            raise DataError(f"{where}: x_{split} has shape {x.shape}; expected (N, {height}, {width})"
-                            + ("" if channels == (1,) else f" or (N, {height}, {width}, "
-                               f"{' or '.join(map(str, channels))})"))
+            raise DataError(wrong_shape(where, x_name, x.shape, image_size, channels))
         if len(x) == 0:
-            raise DataError(f"{where}: x_{split} is empty")
+            raise DataError(_("{where}: {array} is empty").format(where=where, array=x_name))
         if y.shape != (len(x),):
-            raise DataError(f"{where}: y_{split} has shape {y.shape}; expected ({len(x)},), one label per image")
+            raise DataError(_("{where}: {array} has shape {shape}; expected ({count},), one label per image").format(
+                where=where, array=y_name, shape=y.shape, count=len(x)))
         if not np.issubdtype(y.dtype, np.integer) or y.min() < 0 or (num_classes and y.max() >= num_classes):
-            allowed = f"0-{num_classes - 1}" if num_classes else "from 0"
-            raise DataError(f"{where}: y_{split} holds {y.dtype} values from {y.min()} to {y.max()}; expected "
-                            f"integer labels {allowed}")
+            if num_classes:
+                labels = _("{where}: {array} holds {dtype} values from {low} to {high}; expected integer labels "
+                           "0-{last}")
+            else:
+                labels = _("{where}: {array} holds {dtype} values from {low} to {high}; expected integer labels "
+                           "from 0")
+            raise DataError(labels.format(where=where, array=y_name, dtype=y.dtype, low=y.min(), high=y.max(),
+                                          last=(num_classes or 0) - 1))
         if np.issubdtype(x.dtype, np.floating) and not np.isfinite(x).all():
-            raise DataError(f"{where}: x_{split} holds {np.count_nonzero(~np.isfinite(x))} NaN or infinite values; "
-                            f"expected grey levels 0-255")
+            raise DataError(_("{where}: {array} holds {count} NaN or infinite values; expected grey levels "
+                              "0-255").format(where=where, array=x_name, count=np.count_nonzero(~np.isfinite(x))))
         if x.dtype != np.uint8 and (x.min() < 0 or x.max() > 255):
-            raise DataError(f"{where}: x_{split} values run from {x.min()} to {x.max()}; expected grey levels 0-255")
+            raise DataError(_("{where}: {array} values run from {low} to {high}; expected grey levels 0-255").format(
+                where=where, array=x_name, low=x.min(), high=x.max()))
         arrays[f"x_{split}"], arrays[f"y_{split}"] = images.astype(np.uint8), y.astype(np.int64)
     return tuple(arrays[key] for key in NPZ_KEYS)
+
+
+def wrong_shape(where: str, array: str, shape: tuple, image_size: tuple[int, int] | None,
+                channels: tuple[int, ...]) -> str:
+    """'x_train has shape (5, 28); expected (N, 28, 28)', with a channel axis too where more than 1 is allowed."""
+    if channels == (1,):
+        message = (_("{where}: {array} has shape {shape}; expected (N, {height}, {width})") if image_size
+                   else _("{where}: {array} has shape {shape}; expected (N, height, width)"))
+    else:
+        message = (_("{where}: {array} has shape {shape}; expected (N, {height}, {width}) or "
+                     "(N, {height}, {width}, {channels})") if image_size
+                   else _("{where}: {array} has shape {shape}; expected (N, height, width) or "
+                          "(N, height, width, {channels})"))
+    either = functools.reduce(lambda first, second: _("{first} or {second}").format(first=first, second=second),
+                              map(str, channels))
+    height, width = image_size or (None, None)
+    return message.format(where=where, array=array, shape=shape, height=height, width=width, channels=either)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import storage
 from .errors import UserError
+from .i18n import _
 
 
 class RunError(UserError):
@@ -32,9 +33,9 @@ def new_run_dir(cfg: dict, name: str) -> Path:
         except FileExistsError:
             continue
         except OSError as error:
-            raise RunError(f"run.runs_dir={str(runs)!r}: cannot make a run directory in it "
-                           f"({error.strerror or error})") from None
-    raise RunError(f"run.runs_dir={str(runs)!r}: could not create a new run directory")
+            raise RunError(_("run.runs_dir={runs!r}: cannot make a run directory in it ({reason})").format(
+                runs=str(runs), reason=error.strerror or error)) from None
+    raise RunError(_("run.runs_dir={runs!r}: could not create a new run directory").format(runs=str(runs)))
 
 
 def make_run_dir(run_dir: Path) -> None:
@@ -42,8 +43,8 @@ def make_run_dir(run_dir: Path) -> None:
     try:
         run_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise RunError(f"--run-dir {run_dir}: cannot make it ({error.strerror or error}); give a folder this user "
-                       f"can write in") from None
+        raise RunError(_("--run-dir {run_dir}: cannot make it ({reason}); give a folder this user can write in").format(
+            run_dir=run_dir, reason=error.strerror or error)) from None
 
 
 def check_can_make(folder: Path, what: str) -> None:
@@ -52,9 +53,11 @@ def check_can_make(folder: Path, what: str) -> None:
     while not existing.exists() and existing != existing.parent:
         existing = existing.parent
     if not existing.is_dir():
-        raise RunError(f"{what}: {existing} is a file; expected a folder (new, or one to write in)")
+        raise RunError(_("{what}: {existing} is a file; expected a folder (new, or one to write in)").format(
+            what=what, existing=existing))
     if not os.access(existing, os.W_OK | os.X_OK):
-        raise RunError(f"{what}: cannot write in {existing} (no permission); give a folder this user can write in")
+        raise RunError(_("{what}: cannot write in {existing} (no permission); give a folder this user can write "
+                         "in").format(what=what, existing=existing))
 
 
 def is_finished(run_dir: Path) -> bool:
@@ -65,7 +68,8 @@ def is_finished(run_dir: Path) -> bool:
 def check_unfinished(run_dir: Path) -> None:
     """Refuse to train into a run directory whose run has finished: its results would be overwritten."""
     if is_finished(run_dir):
-        raise RunError(f"{run_dir}: this run already finished; start a new run instead of overwriting it")
+        raise RunError(_("{run_dir}: this run already finished; start a new run instead of overwriting it").format(
+            run_dir=run_dir))
 
 
 # What an unfinished run has recorded so far (the pre-training report, training facts); it becomes part of

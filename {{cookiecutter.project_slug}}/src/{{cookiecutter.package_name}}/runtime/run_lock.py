@@ -14,6 +14,7 @@ import socket
 from datetime import datetime
 from pathlib import Path
 
+from .i18n import _
 from .run_files import RunError, check_unfinished
 
 LOCK_FILE = ".writer.lock"
@@ -43,9 +44,9 @@ except ImportError:  # Windows
 
 def _holder(path: Path) -> str:
     try:
-        return path.read_bytes()[1:].decode("utf-8", "replace").strip() or "another process"
+        return path.read_bytes()[1:].decode("utf-8", "replace").strip() or _("another process")
     except OSError:
-        return "another process"
+        return _("another process")
 
 
 def hold(run_dir: Path) -> None:
@@ -59,7 +60,8 @@ def hold(run_dir: Path) -> None:
         handle.close()
         raise busy(run_dir, _holder(path))
     handle.truncate(0)
-    note = f"process {os.getpid()} on {socket.gethostname()} since {datetime.now():%Y-%m-%d %H:%M:%S}"
+    note = _("process {pid} on {host} since {since:%Y-%m-%d %H:%M:%S}").format(
+        pid=os.getpid(), host=socket.gethostname(), since=datetime.now())
     handle.write(f"\n{note}\n".encode())  # after the first byte, which Windows locks
     handle.flush()
     _held[run_dir.resolve()] = handle  # before the check: a refusal lets it go too (release)
@@ -85,5 +87,5 @@ def holder(run_dir: Path) -> str | None:
 
 
 def busy(run_dir: Path, who: str) -> RunError:
-    return RunError(f"{run_dir}: is being trained by {who}; one run has one writer: wait for that process to end (or "
-                    f"stop it), then python train.py --resume {run_dir}")
+    return RunError(_("{run_dir}: is being trained by {who}; one run has one writer: wait for that process to end (or "
+                      "stop it), then python train.py --resume {run_dir}").format(run_dir=run_dir, who=who))
