@@ -239,13 +239,13 @@ def test_showing_a_huge_integer_never_writes_it_out():
 @pytest.mark.parametrize(
     ("old", "new", "problem"),
     [
-        ("  epochs: 2\n", "  epochs: 2\n  epochs: 3\n", "training.epochs appears twice (lines 16 and 17); keep one"),
-        ("seed: 42\n", "seed: 42\nseed: 42\n", "seed appears twice (lines 3 and 4); keep one"),
+        ("  epochs: 2\n", "  epochs: 2\n  epochs: 3\n", "training.epochs appears twice (lines 17 and 18); keep one"),
+        ("seed: 42\n", "seed: 42\nseed: 42\n", "seed appears twice (lines 4 and 5); keep one"),
         ("run:\n", "run:\n  log_gradients: true\n  log_gradients: false\n",
-         "run.log_gradients appears 3 times (lines 31, 32 and 35); keep one"),
+         "run.log_gradients appears 3 times (lines 32, 33 and 36); keep one"),
         ("distribute:\n", "training:\n  epochs: 3\ndistribute:\n",
-         "the section training appears twice (lines 15 and 27); keep one, with all its keys"),
-        ("seed: 42\n", "seed: 42\nextra: {a: 1, a: 2}\n", "extra.a appears twice (line 4); keep one"),
+         "the section training appears twice (lines 16 and 28); keep one, with all its keys"),
+        ("seed: 42\n", "seed: 42\nextra: {a: 1, a: 2}\n", "extra.a appears twice (line 5); keep one"),
     ],
 )
 def test_a_key_given_twice_is_refused_with_its_lines(tmp_path, old, new, problem):
