@@ -8,6 +8,7 @@ import numpy as np
 
 from .runtime.confusion_matrix import count_confusions, plot_confusion_matrix
 from .runtime.data_sources import Datasets
+from .runtime.i18n import _
 
 # The test metric a run is judged by, and what `evaluate` writes into the run directory besides metrics.json.
 HEADLINE = "accuracy"
@@ -15,7 +16,7 @@ ARTIFACTS = ("confusion_matrix.png",)
 
 
 def summary(results: dict) -> str:
-    return f"test {HEADLINE}: {results[HEADLINE]:.4f}"
+    return _("test {metric}: {value:.4f}").format(metric=HEADLINE, value=results[HEADLINE])
 
 
 def evaluate(model, datasets: Datasets, run_dir: Path, cfg: dict) -> dict:

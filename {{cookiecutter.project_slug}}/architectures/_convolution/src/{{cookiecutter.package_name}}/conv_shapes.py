@@ -6,13 +6,15 @@ uses them to refuse an input too small for the network, and the tests hold the b
 
 from __future__ import annotations
 
+from .runtime.i18n import _
+
 
 def conv_output_size(size: int, kernel: int, stride: int = 1, padding: int = 0) -> int:
     """(W - F + 2P) / S + 1 for one spatial dimension; raises ValueError if nothing is left."""
     out = (size - kernel + 2 * padding) // stride + 1
     if out < 1:
-        raise ValueError(f"a {kernel}x{kernel} window with stride {stride} and padding {padding} "
-                         f"does not fit an input of size {size}")
+        raise ValueError(_("a {kernel}x{kernel} window with stride {stride} and padding {padding} does not fit an "
+                           "input of size {size}").format(kernel=kernel, stride=stride, padding=padding, size=size))
     return out
 
 

@@ -14,6 +14,7 @@ import tensorflow as tf
 
 from .architecture import IMAGE_SHAPE, NUM_CLASSES
 from .runtime.data_sources import DataError, Datasets, load_tfds_splits, pipeline, real_or_synthetic
+from .runtime.i18n import _
 from .runtime.npy_images import read_npy_image
 from .runtime.npz_files import read_labelled_images
 
@@ -109,7 +110,7 @@ def read_image(path: str | Path, shape: tuple[int, ...] = IMAGE_SHAPE) -> np.nda
     """
     path = Path(path)
     if not path.is_file():
-        raise DataError(f"{path}: no such file")
+        raise DataError(_("{path}: no such file").format(path=path))
     if path.suffix.lower() == ".npy":
         image = read_npy_image(path)
         if np.issubdtype(image.dtype, np.floating) and image.size and image.max() <= 1.0:
@@ -118,11 +119,13 @@ def read_image(path: str | Path, shape: tuple[int, ...] = IMAGE_SHAPE) -> np.nda
         try:
             image = tf.io.decode_png(tf.io.read_file(str(path))).numpy()
         except tf.errors.InvalidArgumentError:
-            raise DataError(f"{path}: not a readable PNG image") from None
+            raise DataError(_("{path}: not a readable PNG image").format(path=path)) from None
     else:
-        raise DataError(f"{path}: unsupported file type {path.suffix!r}; expected .png or .npy")
+        raise DataError(_("{path}: unsupported file type {suffix!r}; expected .png or .npy").format(
+            path=path, suffix=path.suffix))
     if image.ndim != 3 or image.shape[-1] not in (1, 2, 3, 4):
-        raise DataError(f"{path}: image has shape {image.shape}; expected (height, width) or (height, width, channels)")
+        raise DataError(_("{path}: image has shape {shape}; expected (height, width) or (height, width, "
+                          "channels)").format(path=path, shape=image.shape))
     image = tf.convert_to_tensor(image[..., :3] if image.shape[-1] in (3, 4) else image[..., :1], tf.float32)
     if image.shape[-1] == 3:
         image = tf.image.rgb_to_grayscale(image)

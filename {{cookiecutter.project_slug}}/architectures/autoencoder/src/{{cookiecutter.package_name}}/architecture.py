@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from math import prod
 
+from .runtime.i18n import _
 from .runtime.layer_cost import multiply_adds
 from .runtime.shapes import LayerRow, dense_params
 
@@ -50,43 +51,48 @@ def activations(cfg: dict) -> tuple[list[str], list[str]]:
 def layer_plan(cfg: dict) -> list[LayerRow]:
     sizes = layer_sizes(cfg)
     encoders, decoders = activations(cfg)
-    start = "from shallow autoencoder {index}" if cfg["model"]["pretrain"] else "random init"
+    rule = (_("({inputs} + 1) x {units}, from shallow autoencoder {index}") if cfg["model"]["pretrain"] else
+            _("({inputs} + 1) x {units}, random init"))
     if input_shape(cfg) == IMAGE_SHAPE:
-        rows = [LayerRow("input", IMAGE_SHAPE, 0, "28x28 grey levels, scaled to 0-1"),
-                LayerRow("flatten", (sizes[0],), 0, "28 x 28 x 1 = 784 inputs")]
+        rows = [LayerRow("input", IMAGE_SHAPE, 0, _("28x28 grey levels, scaled to 0-1")),
+                LayerRow("flatten", (sizes[0],), 0, _("28 x 28 x 1 = 784 inputs"))]
     else:
-        rows = [LayerRow("input", POINT_SHAPE, 0, "x, y, z of a point on the Swiss roll, standardized")]
+        rows = [LayerRow("input", POINT_SHAPE, 0, _("x, y, z of a point on the Swiss roll, standardized"))]
     if cfg["model"]["input_noise"]:
-        rows.append(LayerRow("input_noise", (sizes[0],), 0,
-                             f"+ Gaussian noise, std {cfg['model']['input_noise']}, while training only"))
+        noise = _("+ Gaussian noise, std {std}, while training only").format(std=cfg["model"]["input_noise"])
+        rows.append(LayerRow("input_noise", (sizes[0],), 0, noise))
     for index in range(1, len(sizes)):
         rows.append(LayerRow(f"encoder_{index} ({encoders[index - 1]})", (sizes[index],),
                              dense_params(sizes[index - 1], sizes[index]),
-                             f"({sizes[index - 1]} + 1) x {sizes[index]}, {start.format(index=index)}"))
-    rows.append(LayerRow("code", (sizes[-1],), 0, "the code: the encoder's output"))
+                             rule.format(inputs=sizes[index - 1], units=sizes[index], index=index)))
+    rows.append(LayerRow("code", (sizes[-1],), 0, _("the code: the encoder's output")))
     for index in range(len(sizes) - 1, 0, -1):
         rows.append(LayerRow(f"decoder_{index} ({decoders[index - 1]})", (sizes[index - 1],),
                              dense_params(sizes[index], sizes[index - 1]),
-                             f"({sizes[index]} + 1) x {sizes[index - 1]}, {start.format(index=index)}"))
+                             rule.format(inputs=sizes[index], units=sizes[index - 1], index=index)))
     if cfg["model"]["head"] == "softmax":
         rows.append(LayerRow("class (softmax)", (NUM_CLASSES,), dense_params(sizes[-1], NUM_CLASSES),
-                             f"({sizes[-1]} + 1) x {NUM_CLASSES} on the code, random init"))
+                             _("({inputs} + 1) x {units} on the code, random init").format(inputs=sizes[-1],
+                                                                                           units=NUM_CLASSES)))
     return rows
 
 
 def notes(cfg: dict) -> list[str]:
     """Lines `explain` prints under the table."""
     sizes = layer_sizes(cfg)
-    lines = [f"encoder {'-'.join(map(str, sizes))}, decoder {'-'.join(map(str, sizes[::-1]))}"]
+    lines = [_("encoder {encoder}, decoder {decoder}").format(encoder="-".join(map(str, sizes)),
+                                                             decoder="-".join(map(str, sizes[::-1])))]
     if cfg["model"]["pretrain"]:
-        lines.append(f"pre-training: {len(sizes) - 1} shallow autoencoders, one after the other, "
-                     f"{cfg['pretraining']['epochs']} epochs each, each reproducing the codes of the one before:")
+        lines.append(_("pre-training: {count} shallow autoencoders, one after the other, {epochs} epochs each, each "
+                       "reproducing the codes of the one before:").format(count=len(sizes) - 1,
+                                                                          epochs=cfg["pretraining"]["epochs"]))
         for index, (below, units) in enumerate(zip(sizes, sizes[1:], strict=False), start=1):
             params = dense_params(below, units) + dense_params(units, below)
-            lines.append(f"  autoencoder {index}: {below}-{units}-{below}, {params:,} parameters "
-                         f"(becomes encoder_{index} and decoder_{index})")
+            lines.append("  " + _("autoencoder {index}: {below}-{units}-{below}, {params:,} parameters (becomes "
+                                  "encoder_{index} and decoder_{index})").format(index=index, below=below,
+                                                                                 units=units, params=params))
     else:
-        lines.append("pre-training: off (model.pretrain=false); every layer starts from random weights")
+        lines.append(_("pre-training: off (model.pretrain=false); every layer starts from random weights"))
     work = sum(multiply_adds(row) for row in layer_plan(cfg))
-    lines.append(f"one example costs {work:,} multiply-adds forward")
+    lines.append(_("one example costs {work:,} multiply-adds forward").format(work=work))
     return lines

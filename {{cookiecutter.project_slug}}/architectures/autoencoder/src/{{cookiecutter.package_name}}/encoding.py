@@ -19,20 +19,22 @@ import numpy as np
 from .data import read_image
 from .runtime.data_sources import DataError
 from .runtime.errors import ConfigError
+from .runtime.i18n import N_, _
 
 COMMAND = "encode"
-HELP = "write the codes a saved run's encoder gives image files"
+HELP = N_("write the codes a saved run's encoder gives image files")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE",
-                        help="images (.png, .npy), or for a Swiss-roll run .npy files of points")
-    parser.add_argument("--output", type=Path, default=None, help="also write the codes to this .npy file")
+                        help=_("images (.png, .npy), or for a Swiss-roll run .npy files of points"))
+    parser.add_argument("--output", type=Path, default=None, help=_("also write the codes to this .npy file"))
 
 
 def run(args: argparse.Namespace, model, run_metrics: dict, cfg: dict) -> int:
     if args.output is not None and args.output.suffix != ".npy":
-        raise ConfigError([f"--output: got {str(args.output)!r}; expected a file name ending in .npy"])
+        raise ConfigError([_("--output: got {output!r}; expected a file name ending in .npy").format(
+            output=str(args.output))])
     shape = tuple(model.input_shape[1:])
     if len(shape) == 3:  # images, read at the size the saved model takes, whatever size they come in
         inputs = [read_image(path, shape)[np.newaxis] for path in args.files]
@@ -53,14 +55,15 @@ def run(args: argparse.Namespace, model, run_metrics: dict, cfg: dict) -> int:
 def read_points(path: Path, width: int) -> np.ndarray:
     """Points saved with np.save, one per row: (points, width)."""
     if not path.is_file():
-        raise DataError(f"{path}: no such file")
+        raise DataError(_("{path}: no such file").format(path=path))
     if path.suffix.lower() != ".npy":
-        raise DataError(f"{path}: unsupported file type {path.suffix!r}; expected .npy points, one per row")
+        raise DataError(_("{path}: unsupported file type {suffix!r}; expected .npy points, one per row").format(
+            path=path, suffix=path.suffix))
     try:
         points = np.load(path, allow_pickle=False)
     except (OSError, ValueError, EOFError) as error:
-        raise DataError(f"{path}: not a readable .npy file ({error})") from None
+        raise DataError(_("{path}: not a readable .npy file ({error})").format(path=path, error=error)) from None
     if points.ndim != 2 or points.shape[1] != width or not np.issubdtype(points.dtype, np.number):
-        raise DataError(f"{path}: holds {points.dtype} values of shape {points.shape}; expected numbers of shape "
-                        f"(points, {width})")
+        raise DataError(_("{path}: holds {dtype} values of shape {shape}; expected numbers of shape (points, "
+                          "{width})").format(path=path, dtype=points.dtype, shape=points.shape, width=width))
     return points.astype(np.float32)

@@ -18,6 +18,7 @@ from .architecture import IMAGE_SHAPE, input_scale, input_shape
 from .neighbours import knn_accuracy, neighbours_kept
 from .pca import PCA
 from .runtime.data_sources import Datasets
+from .runtime.i18n import _
 from .runtime.plots import plt, save_figure
 
 # The test metric a run is judged by (lower is better), and what `evaluate` writes besides metrics.json.
@@ -28,10 +29,14 @@ PCA_EXAMPLES = 10_000  # training inputs PCA is fitted on, at most (all of mnist
 
 
 def summary(results: dict) -> str:
-    line = (f"test reconstruction error: {results[HEADLINE]:.4f} (PCA: {results['pca_reconstruction_error']:.4f}), "
-            f"{VOTERS}-NN accuracy of the codes: {results['knn_accuracy']:.3f} "
-            f"(PCA: {results['pca_knn_accuracy']:.3f})")
-    return line + (f", classifier accuracy: {results['accuracy']:.4f}" if "accuracy" in results else "")
+    values = {"error": results[HEADLINE], "pca_error": results["pca_reconstruction_error"], "k": VOTERS,
+              "knn": results["knn_accuracy"], "pca_knn": results["pca_knn_accuracy"]}
+    if "accuracy" in results:
+        return _("test reconstruction error: {error:.4f} (PCA: {pca_error:.4f}), {k}-NN accuracy of the codes: "
+                 "{knn:.3f} (PCA: {pca_knn:.3f}), classifier accuracy: {accuracy:.4f}").format(
+            accuracy=results["accuracy"], **values)
+    return _("test reconstruction error: {error:.4f} (PCA: {pca_error:.4f}), {k}-NN accuracy of the codes: "
+             "{knn:.3f} (PCA: {pca_knn:.3f})").format(**values)
 
 
 def evaluate(network, datasets: Datasets, run_dir: Path, cfg: dict) -> dict:
@@ -75,7 +80,7 @@ def as_vectors(inputs: np.ndarray, cfg: dict) -> np.ndarray:
 
 def training_vectors(datasets: Datasets, cfg: dict) -> np.ndarray:
     found, count = [], 0
-    for batch, _ in datasets.train:
+    for batch, _labels in datasets.train:
         found.append(as_vectors(batch.numpy(), cfg))
         count += len(found[-1])
         if count >= PCA_EXAMPLES:
@@ -86,10 +91,10 @@ def training_vectors(datasets: Datasets, cfg: dict) -> np.ndarray:
 def plane(codes: np.ndarray) -> tuple[np.ndarray, str]:
     """Codes to draw on a page: 2-D as they are, longer ones by their own first two principal components."""
     if codes.shape[1] == 2:
-        return codes, "code unit 1, code unit 2"
+        return codes, _("code unit 1, code unit 2")
     if codes.shape[1] == 1:
-        return np.concatenate([codes, np.zeros_like(codes)], axis=1), "code unit 1"
-    return PCA.fit(codes, 2).project(codes), "first two principal components of the codes"
+        return np.concatenate([codes, np.zeros_like(codes)], axis=1), _("code unit 1")
+    return PCA.fit(codes, 2).project(codes), _("first two principal components of the codes")
 
 
 def plot_codes(codes: np.ndarray, pca_codes: np.ndarray, labels: np.ndarray, class_names: list[str], colours: str,
@@ -97,8 +102,8 @@ def plot_codes(codes: np.ndarray, pca_codes: np.ndarray, labels: np.ndarray, cla
     """Hinton & Salakhutdinov's figure 3: the autoencoder's codes beside PCA's first two components."""
     shown, how = plane(codes)
     figure, axes = plt.subplots(1, 2, figsize=(12, 5.5))
-    for axis, points, title in ((axes[0], shown, f"autoencoder codes ({how})"),
-                                (axes[1], pca_codes[:, :2], "PCA: first two principal components")):
+    for axis, points, title in ((axes[0], shown, _("autoencoder codes ({how})").format(how=how)),
+                                (axes[1], pca_codes[:, :2], _("PCA: first two principal components"))):
         scatter = axis.scatter(points[:, 0], points[:, 1], c=labels, cmap=colours, s=4, vmin=-0.5,
                                vmax=len(class_names) - 0.5)
         axis.set_title(title)
@@ -111,7 +116,7 @@ def plot_reconstructions(vectors: np.ndarray, reconstructions: np.ndarray, pca_r
                          labels: np.ndarray, cfg: dict, path: Path) -> None:
     """Digits: one test image of each class, above the autoencoder's reconstruction and PCA's. The Swiss roll:
     the test points in 3-D, and both reconstructions (PCA's lies flat on a plane)."""
-    rows = (("test input", vectors), ("autoencoder", reconstructions), ("PCA", pca_reconstructions))
+    rows = ((_("test input"), vectors), (_("autoencoder"), reconstructions), ("PCA", pca_reconstructions))
     if input_shape(cfg) != IMAGE_SHAPE:
         figure = plt.figure(figsize=(15, 5))
         for column, (title, points) in enumerate(rows, start=1):

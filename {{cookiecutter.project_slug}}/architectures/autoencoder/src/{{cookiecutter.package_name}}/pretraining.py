@@ -23,6 +23,7 @@ from keras import ops
 
 from .architecture import activations, layer_sizes
 from .model import to_vector
+from .runtime.i18n import _
 from .runtime.storage import write_csv
 
 
@@ -77,8 +78,12 @@ def pretrain(network: keras.Model, cfg: dict, strategy, fit: Callable, run_dir: 
     below = to_vector(cfg)
     rows, report = [], {}
     for index in range(1, len(sizes)):
-        print(f"pre-training autoencoder {index} of {len(sizes) - 1}: {sizes[index - 1]}-{sizes[index]}-"
-              f"{sizes[index - 1]}, reproducing {'the input' if index == 1 else f'the codes of layer {index - 1}'}")
+        line = (_("pre-training autoencoder {index} of {count}: {below}-{units}-{below}, reproducing the input")
+                if index == 1 else
+                _("pre-training autoencoder {index} of {count}: {below}-{units}-{below}, reproducing the codes of "
+                  "layer {layer}"))
+        print(line.format(index=index, count=len(sizes) - 1, below=sizes[index - 1], units=sizes[index],
+                          layer=index - 1))
         with strategy.scope():
             encoder = keras.layers.Dense(sizes[index], activation=encoders[index - 1], name="encoder")
             decoder = keras.layers.Dense(sizes[index - 1], activation=decoders[index - 1], name="decoder")

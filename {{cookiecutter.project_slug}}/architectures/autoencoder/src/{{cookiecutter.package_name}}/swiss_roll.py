@@ -13,10 +13,10 @@ import tensorflow as tf
 
 from .architecture import NUM_CLASSES
 from .runtime.data_sources import Datasets, pipeline
+from .runtime.i18n import _
 
 TURNS = (1.5 * np.pi, 4.5 * np.pi)  # t runs over one and a half turns, as in sklearn's make_swiss_roll
 HEIGHT = 21.0
-CLASS_NAMES = [f"stretch {index}" for index in range(1, NUM_CLASSES + 1)]
 
 
 def make_swiss_roll(count: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -52,6 +52,6 @@ def load_datasets(cfg: dict, batch_size: int, even_batches: bool = False) -> Dat
         validation=batched(points[cut:], stretch[cut:], drop_remainder=even_batches) if cut < len(points) else None,
         test=batched(test_points, test_stretch),
         source="swiss_roll",
-        class_names=CLASS_NAMES,
+        class_names=[_("stretch {index}").format(index=index) for index in range(1, NUM_CLASSES + 1)],
         num_train=cut,
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from math import prod
 
+from .runtime.i18n import _
 from .runtime.layer_cost import multiply_adds
 from .runtime.shapes import LayerRow, dense_params
 
@@ -19,15 +20,16 @@ NUM_CLASSES = 10
 
 def layer_plan(cfg: dict) -> list[LayerRow]:
     width = prod(IMAGE_SHAPE)
-    rows = [LayerRow("input", IMAGE_SHAPE, 0, "28x28 grey levels, scaled to 0-1"),
-            LayerRow("flatten", (width,), 0, "28 x 28 x 1 = 784 visible units")]
-    start = "from RBM {index}" if cfg["model"]["pretrain"] else "random init"
+    rows = [LayerRow("input", IMAGE_SHAPE, 0, _("28x28 grey levels, scaled to 0-1")),
+            LayerRow("flatten", (width,), 0, _("28 x 28 x 1 = 784 visible units"))]
+    rule = (_("({inputs} + 1) x {units}, from RBM {index}") if cfg["model"]["pretrain"] else
+            _("({inputs} + 1) x {units}, random init"))
     for index, units in enumerate(cfg["model"]["hidden_units"], start=1):
         rows.append(LayerRow(f"dense_{index} (sigmoid)", (units,), dense_params(width, units),
-                             f"({width} + 1) x {units}, {start.format(index=index)}"))
+                             rule.format(inputs=width, units=units, index=index)))
         width = units
     rows.append(LayerRow("output (softmax)", (NUM_CLASSES,), dense_params(width, NUM_CLASSES),
-                         f"({width} + 1) x {NUM_CLASSES}, random init"))
+                         _("({inputs} + 1) x {units}, random init").format(inputs=width, units=NUM_CLASSES)))
     return rows
 
 
@@ -42,14 +44,17 @@ def notes(cfg: dict) -> list[str]:
     lines = []
     if cfg["model"]["pretrain"]:
         settings = cfg["pretraining"]
-        kind = "persistent CD" if settings["persistent"] else "CD"
-        lines.append(f"pre-training: {len(sizes) - 1} RBMs, one after the other, {settings['epochs']} epochs each "
-                     f"with {kind}-{settings['cd_k']}:")
+        plan = (_("pre-training: {count} RBMs, one after the other, {epochs} epochs each with persistent CD-{k}:")
+                if settings["persistent"] else
+                _("pre-training: {count} RBMs, one after the other, {epochs} epochs each with CD-{k}:"))
+        lines.append(plan.format(count=len(sizes) - 1, epochs=settings["epochs"], k=settings["cd_k"]))
         for index, (visible, hidden) in enumerate(zip(sizes, sizes[1:], strict=False), start=1):
-            lines.append(f"  RBM {index}: {visible} visible x {hidden} hidden: {rbm_params(visible, hidden):,} "
-                         f"parameters ({visible} x {hidden} weights + {visible} visible + {hidden} hidden biases)")
+            rbm = _("RBM {index}: {visible} visible x {hidden} hidden: {params:,} parameters ({visible} x {hidden} "
+                    "weights + {visible} visible + {hidden} hidden biases)")
+            lines.append("  " + rbm.format(index=index, visible=visible, hidden=hidden,
+                                           params=rbm_params(visible, hidden)))
     else:
-        lines.append("pre-training: off (model.pretrain=false); every layer starts from random weights")
+        lines.append(_("pre-training: off (model.pretrain=false); every layer starts from random weights"))
     work = sum(multiply_adds(row) for row in layer_plan(cfg))
-    lines.append(f"one image costs {work:,} multiply-adds forward")
+    lines.append(_("one image costs {work:,} multiply-adds forward").format(work=work))
     return lines

@@ -5,6 +5,8 @@ from __future__ import annotations
 import keras
 from keras import ops
 
+from .runtime.i18n import _
+
 PACKAGE = "classics"  # the registration name; independent of the generated package's name
 
 
@@ -28,7 +30,7 @@ class RBM(keras.layers.Layer):
     def __init__(self, units: int, seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
         if units < 1:
-            raise ValueError(f"units: got {units}; expected at least 1 hidden unit")
+            raise ValueError(_("units: got {units}; expected at least 1 hidden unit").format(units=units))
         self.units, self.seed = units, seed
         self.seed_generator = keras.random.SeedGenerator(seed)
 

@@ -20,6 +20,7 @@ import numpy as np
 from .architecture import IMAGE_SHAPE, NUM_CLASSES
 from .layers import RBM
 from .pretraining import RBMTrainer
+from .runtime.i18n import _
 from .runtime.plots import plt, save_figure
 from .runtime.storage import write_csv
 
@@ -56,8 +57,11 @@ def pretrain(model: keras.Model, cfg: dict, strategy, fit: Callable, run_dir: Pa
     rows, report = [], {}
     visible = prod(IMAGE_SHAPE)
     for index, units in enumerate(cfg["model"]["hidden_units"], start=1):
-        print(f"pre-training RBM {index} of {len(cfg['model']['hidden_units'])}: {visible} visible -> {units} hidden "
-              f"units, {'persistent ' if persistent else ''}CD-{settings['cd_k']}")
+        line = (_("pre-training RBM {index} of {count}: {visible} visible -> {hidden} hidden units, persistent CD-{k}")
+                if persistent else
+                _("pre-training RBM {index} of {count}: {visible} visible -> {hidden} hidden units, CD-{k}"))
+        print(line.format(index=index, count=len(cfg["model"]["hidden_units"]), visible=visible, hidden=units,
+                          k=settings["cd_k"]))
         with strategy.scope():
             rbm = RBM(units, seed=cfg["seed"] + index, name=f"rbm_{index}")
             trainer = RBMTrainer(rbm, visible, below=rbms, cd_k=settings["cd_k"], persistent_chains=persistent)
@@ -103,5 +107,5 @@ def plot_filters(kernel: np.ndarray, image_size: tuple[int, int], path: Path, co
         axis.axis("off")
         if index < count:
             axis.imshow(kernel[:, index].reshape(image_size), cmap="gray")
-    figure.suptitle(f"weights of the first {count} hidden units")
+    figure.suptitle(_("weights of the first {count} hidden units").format(count=count))
     save_figure(figure, path)

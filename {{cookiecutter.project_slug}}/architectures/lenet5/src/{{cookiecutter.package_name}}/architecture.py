@@ -8,6 +8,7 @@ far more connections (weights x positions) than parameters: the point of convolu
 from __future__ import annotations
 
 from .conv_shapes import conv_output_size, conv_params, size_rule
+from .runtime.i18n import _
 from .runtime.shapes import LayerRow, dense_params
 
 IMAGE_SHAPE = (28, 28, 1)  # what the data gives; the model pads it to the paper's 32x32
@@ -31,13 +32,13 @@ def layer_plan(cfg: dict) -> list[LayerRow]:
     model = cfg["model"]
     classic = model["variant"] == "classic"
     side = IMAGE_SHAPE[0]
-    rows = [LayerRow("input", IMAGE_SHAPE, 0, "28x28 grey-level digit")]
+    rows = [LayerRow("input", IMAGE_SHAPE, 0, _("28x28 grey-level digit"))]
     if model["augment_shift"] > 0:
-        shift = f"random shift up to {model['augment_shift']:.0%} (training only)"
+        shift = _("random shift up to {share:.0%} (training only)").format(share=model["augment_shift"])
         rows.append(LayerRow("shift", IMAGE_SHAPE, 0, shift))
     padded = side + 2 * PADDING
-    rows.append(LayerRow("pad", (padded, padded, 1), 0, f"28 + 2x{PADDING} = {padded}: strokes reach C1's window "
-                         "centres"))
+    rows.append(LayerRow("pad", (padded, padded, 1), 0, _("28 + 2x{padding} = {padded}: strokes reach C1's window "
+                                                           "centres").format(padding=PADDING, padded=padded)))
 
     c1 = conv_output_size(padded, KERNEL)
     rows.append(LayerRow("C1 conv 5x5", (c1, c1, C1_MAPS), conv_params(1, C1_MAPS, KERNEL), size_rule(padded, KERNEL)))
@@ -48,7 +49,8 @@ def layer_plan(cfg: dict) -> list[LayerRow]:
     if classic:
         connections = sum(len(inputs) for inputs in C3_TABLE)
         c3_params = KERNEL * KERNEL * connections + C3_MAPS
-        c3_name = f"C3 conv 5x5 ({connections} of {C1_MAPS * C3_MAPS} map pairs)"
+        c3_name = _("C3 conv 5x5 ({connections} of {pairs} map pairs)").format(connections=connections,
+                                                                               pairs=C1_MAPS * C3_MAPS)
     else:
         c3_params, c3_name = conv_params(C1_MAPS, C3_MAPS, KERNEL), "C3 conv 5x5"
     rows.append(LayerRow(c3_name, (c3, c3, C3_MAPS), c3_params, size_rule(s2, KERNEL)))
@@ -57,13 +59,15 @@ def layer_plan(cfg: dict) -> list[LayerRow]:
                          2 * C3_MAPS if classic else 0, size_rule(c3, POOL, POOL)))
     c5 = conv_output_size(s4, KERNEL)
     rows.append(LayerRow("C5 conv 5x5", (c5, c5, C5_UNITS), conv_params(C3_MAPS, C5_UNITS, KERNEL),
-                         size_rule(s4, KERNEL) + ": a 5x5 window covers all of S4"))
+                         _("{rule}: a 5x5 window covers all of S4").format(rule=size_rule(s4, KERNEL))))
     rows.append(LayerRow("flatten", (C5_UNITS,), 0, f"1 x 1 x {C5_UNITS}"))
     if model["dropout"] > 0:
-        rows.append(LayerRow("dropout C5", (C5_UNITS,), 0, f"drops {model['dropout']:.0%} while training"))
+        rows.append(LayerRow("dropout C5", (C5_UNITS,), 0,
+                             _("drops {share:.0%} while training").format(share=model["dropout"])))
     rows.append(LayerRow("F6 dense", (F6_UNITS,), dense_params(C5_UNITS, F6_UNITS), f"({C5_UNITS} + 1) x {F6_UNITS}"))
     if model["dropout"] > 0:
-        rows.append(LayerRow("dropout F6", (F6_UNITS,), 0, f"drops {model['dropout']:.0%} while training"))
+        rows.append(LayerRow("dropout F6", (F6_UNITS,), 0,
+                             _("drops {share:.0%} while training").format(share=model["dropout"])))
     rows.append(LayerRow("output (softmax)", (NUM_CLASSES,), dense_params(F6_UNITS, NUM_CLASSES),
                          f"({F6_UNITS} + 1) x {NUM_CLASSES}"))
     return rows
@@ -79,10 +83,10 @@ def connections(row: LayerRow) -> int:
 
 def notes(cfg: dict) -> list[str]:
     """Lines `explain` prints under the table."""
-    lines = ["connections (each shared weight counted at every position it is used):"]
+    lines = [_("connections (each shared weight counted at every position it is used):")]
     for row in layer_plan(cfg):
         if row.params:
             lines.append(f"  {row.name.split()[0]:<7} {connections(row):>9,}")
     if cfg["model"]["variant"] == "classic":
-        lines.append("the paper: C1 122,304  S2 5,880  C3 151,600  S4 2,000  C5 48,120  F6 10,164")
+        lines.append(_("the paper: C1 122,304  S2 5,880  C3 151,600  S4 2,000  C5 48,120  F6 10,164"))
     return lines

@@ -9,6 +9,8 @@ import keras
 import numpy as np
 from keras import ops
 
+from .runtime.i18n import _
+
 PACKAGE = "classics"  # the registration name; independent of the generated package's name
 
 
@@ -72,8 +74,10 @@ class PartiallyConnectedConv2D(keras.layers.Layer):
     def build(self, input_shape):
         in_maps, out_maps = input_shape[-1], len(self.table)
         pairs = [(i, j) for j, inputs in enumerate(self.table) for i in inputs]
-        if max(i for i, _ in pairs) >= in_maps:
-            raise ValueError(f"table refers to input map {max(i for i, _ in pairs)}; the input has {in_maps} maps")
+        highest = max(i for i, _j in pairs)
+        if highest >= in_maps:
+            raise ValueError(_("table refers to input map {index}; the input has {maps} maps").format(index=highest,
+                                                                                                     maps=in_maps))
         # placement[c, i, j] = 1 when connection c joins input map i to output map j.
         placement = np.zeros((len(pairs), in_maps, out_maps), dtype="float32")
         for c, (i, j) in enumerate(pairs):
@@ -90,7 +94,7 @@ class PartiallyConnectedConv2D(keras.layers.Layer):
         return ops.conv(inputs, kernel, strides=1, padding="valid") + self.bias
 
     def compute_output_shape(self, input_shape):
-        batch, height, width, _ = input_shape
+        batch, height, width, _maps = input_shape
         shrink = self.kernel_size - 1
         return batch, height - shrink, width - shrink, len(self.table)
 

@@ -13,20 +13,21 @@ from .data_fields import DATA_FIELDS, check_data
 from .runtime import config
 from .runtime.config import COMMON_FIELDS
 from .runtime.fields import Field
+from .runtime.i18n import N_
 
 ARCHITECTURE = "lenet5"
 
 FIELDS: dict[str, Field] = {
-    "architecture": Field("choice", "which network this project trains", choices=(ARCHITECTURE,)),
+    "architecture": Field("choice", N_("which network this project trains"), choices=(ARCHITECTURE,)),
     **COMMON_FIELDS,
     **DATA_FIELDS,
-    "model.variant": Field("choice", "classic: the 1998 paper; modern: ReLU and pooling",
+    "model.variant": Field("choice", N_("classic: the 1998 paper; modern: ReLU and pooling"),
                            choices=("classic", "modern")),
-    "model.pooling": Field("choice", "the modern variant's S2 and S4 (the classic one subsamples)",
+    "model.pooling": Field("choice", N_("the modern variant's S2 and S4 (the classic one subsamples)"),
                            choices=("max", "average")),
-    "model.augment_shift": Field("float", "random shift while training, as a share of the image size",
+    "model.augment_shift": Field("float", N_("random shift while training, as a share of the image size"),
                                  minimum=0.0, maximum=0.5),
-    "model.dropout": Field("float", "share of C5 and F6 units dropped while training", minimum=0.0, maximum=1.0,
+    "model.dropout": Field("float", N_("share of C5 and F6 units dropped while training"), minimum=0.0, maximum=1.0,
                            below_maximum=True),
 }
 

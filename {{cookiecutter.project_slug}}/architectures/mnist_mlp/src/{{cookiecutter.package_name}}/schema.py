@@ -13,6 +13,7 @@ from .data_fields import DATA_FIELDS, check_data
 from .runtime import config
 from .runtime.config import COMMON_FIELDS
 from .runtime.fields import Field
+from .runtime.i18n import N_
 
 ARCHITECTURE = "mnist_mlp"
 
@@ -20,17 +21,17 @@ ARCHITECTURE = "mnist_mlp"
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "softsign", "softplus", "elu")
 
 FIELDS: dict[str, Field] = {
-    "architecture": Field("choice", "which network this project trains", choices=(ARCHITECTURE,)),
+    "architecture": Field("choice", N_("which network this project trains"), choices=(ARCHITECTURE,)),
     **COMMON_FIELDS,
     **DATA_FIELDS,
-    "model.augment_shift": Field("float", "random shift while training, as a share of the image size",
+    "model.augment_shift": Field("float", N_("random shift while training, as a share of the image size"),
                                  minimum=0.0, maximum=0.5),
-    "model.hidden_units": Field("int_list", "width of each hidden layer", minimum=1, maximum=65_536),
-    "model.activation": Field("choice", "non-linearity of the hidden layers", choices=ACTIVATIONS),
-    "model.dropout": Field("float", "share of hidden units dropped while training", minimum=0.0, maximum=1.0,
+    "model.hidden_units": Field("int_list", N_("width of each hidden layer"), minimum=1, maximum=65_536),
+    "model.activation": Field("choice", N_("non-linearity of the hidden layers"), choices=ACTIVATIONS),
+    "model.dropout": Field("float", N_("share of hidden units dropped while training"), minimum=0.0, maximum=1.0,
                            below_maximum=True),
-    "model.l1": Field("float", "L1 penalty on hidden weights", minimum=0.0, maximum=1.0),
-    "model.l2": Field("float", "L2 penalty on hidden weights", minimum=0.0, maximum=1.0),
+    "model.l1": Field("float", N_("L1 penalty on hidden weights"), minimum=0.0, maximum=1.0),
+    "model.l2": Field("float", N_("L2 penalty on hidden weights"), minimum=0.0, maximum=1.0),
 }
 
 
