@@ -25,8 +25,10 @@ CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
 def english_prose(text: str) -> list[str]:
-    """The prose left in `text` once code (fenced blocks, `inline`), links' targets and URLs are taken out."""
+    """The prose left in `text` once code (fenced blocks, `inline`), links' targets, URLs and the titles of the papers
+    cited (in Chinese quotation marks, as Chinese writing cites an English title) are taken out."""
     text = re.sub(r"```.*?```", " ", text, flags=re.DOTALL)
+    text = re.sub(r"“[^”]*”", " ", text)
     text = re.sub(r"`[^`\n]*`", " ", text)
     text = re.sub(r"\]\([^)]*\)|https?://\S+", " ", text)
     return PROSE.findall(text)
