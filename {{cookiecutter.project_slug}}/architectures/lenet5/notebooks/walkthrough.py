@@ -151,9 +151,9 @@ for artifact in LESSON.evaluation_artifacts:
 # The paper's network (scaled tanh, trainable subsampling, C3 wired by its table) against the modern variant of
 # the same sizes (ReLU, max-pooling, C3 sees all six S2 maps), each run logging how large every layer's gradient
 # is. The modern one learns faster per epoch: tanh flattens out for large inputs, so a saturated unit passes
-# almost no gradient back, while ReLU never flattens above zero. `gradients.png` shows C1's gradient against the
-# output layer's, before training (solid) and after the last epoch (dashed). Measured on 5,000 real digits over the
-# full run: classic 96.1 %, modern 96.9 %.
+# almost no gradient back, while ReLU never flattens above zero. `gradients.png` shows every layer's gradient
+# size, from C1 to the output, before training (solid) and after the last epoch (dashed). Measured on 5,000 real
+# digits over the full run: classic 96.1 %, modern 96.9 %.
 # On the command line: `python train.py compare model.variant=classic,modern --seeds 2 run.log_gradients=true`.
 
 # %% [markdown] lang="zh"
@@ -161,8 +161,8 @@ for artifact in LESSON.evaluation_artifacts:
 #
 # 论文中的网络（缩放 tanh、可训练的下采样、C3 按论文的表连接）对比同样尺寸的现代版本（ReLU、最大池化、C3 连接
 # S2 的全部六个特征图），每次运行都记录每一层梯度的大小。现代版本每一轮学得更快：输入很大时 tanh 趋于平坦，
-# 饱和的单元几乎传不回梯度，而 ReLU 在零以上从不变平。`gradients.png` 画出 C1 与输出层的梯度大小，实线是训练前，
-# 虚线是最后一轮之后。在 5,000 个真实数字上完整训练的测量结果：classic 96.1 %，modern 96.9 %。
+# 饱和的单元几乎传不回梯度，而 ReLU 在零以上从不变平。`gradients.png` 画出从 C1 到输出层每一层梯度的大小，
+# 实线是训练前，虚线是最后一轮之后。在 5,000 个真实数字上完整训练的测量结果：classic 96.1 %，modern 96.9 %。
 # 在命令行中：`python train.py compare model.variant=classic,modern --seeds 2 run.log_gradients=true`。
 
 # %%
