@@ -22,6 +22,7 @@
 # `notebooks` 文件夹。第一个单元格会在那里安装项目需要的软件包。
 
 # %%
+import logging
 import os
 import subprocess
 import sys
@@ -38,12 +39,13 @@ sys.path.insert(0, "src")  # the project's package, installed or not
 from {{ cookiecutter.package_name }}.runtime.quiet import import_tensorflow_quietly  # noqa: E402
 
 import_tensorflow_quietly()  # without the start-up lines TensorFlow's C++ core prints
+logging.getLogger("tensorflow").setLevel(logging.ERROR)  # one process trains several models: no retracing notes
 from {{ cookiecutter.package_name }}.layers import RandomOrCentreCrop  # noqa: E402
 from {{ cookiecutter.package_name }}.lesson import LESSON  # noqa: E402
 from {{ cookiecutter.package_name }}.runtime import comparison, i18n, plots, shapes, training  # noqa: E402
 
 # AlexNet shrunk to train in seconds on a CPU: smaller pictures, fewer filters and units, the same rules
-SMALL = ["model.input_size=112", "model.crop_size=99", "model.conv_filters=[24,64,96,96,64]",
+SMALL = ["model.input_size=128", "model.crop_size=99", "model.conv_filters=[24,64,96,96,64]",
          "model.dense_units=[256,256]"]
 # A short run: XLA and the precision chosen here, not measured both ways first (auto does that once per network)
 SHORT = ["training.epochs=3", "training.jit_compile=false", "training.mixed_precision=false",
@@ -184,7 +186,7 @@ for artifact in LESSON.evaluation_artifacts:
 # `python train.py compare model.towers=1,2 model.conv_filters=[48,128,192,192,128] model.dense_units=[1024,1024]`。
 
 # %%
-values = ["model.towers=1,2", "training.epochs=1", *SHORT[1:]]
+values = ["model.towers=1,2", "training.epochs=2", *SHORT[1:]]
 folder, steps = comparison.start(LESSON, Path("config.yaml"), values, seeds=1)
 for run in steps["runs"]:  # compare trains each run in a process of its own; here, one after the other in this one
     training.train(LESSON, LESSON.settings(folder / "config.yaml", run["overrides"]), folder / run["dir"])

@@ -22,6 +22,7 @@
 # `notebooks` 文件夹。第一个单元格会在那里安装项目需要的软件包。
 
 # %%
+import logging
 import os
 import subprocess
 import sys
@@ -38,6 +39,7 @@ sys.path.insert(0, "src")  # the project's package, installed or not
 from {{ cookiecutter.package_name }}.runtime.quiet import import_tensorflow_quietly  # noqa: E402
 
 import_tensorflow_quietly()  # without the start-up lines TensorFlow's C++ core prints
+logging.getLogger("tensorflow").setLevel(logging.ERROR)  # one process trains several models: no retracing notes
 from {{ cookiecutter.package_name }}.lesson import LESSON  # noqa: E402
 from {{ cookiecutter.package_name }}.runtime import comparison, i18n, plots, shapes, training  # noqa: E402
 
@@ -74,13 +76,17 @@ for line in LESSON.notes(cfg):
 #
 # One batch of training digits as the network receives them (top), and the target its output is compared with
 # (bottom): the same digits, as one row of 784 grey levels scaled to 0-1, drawn here as 28x28 again. An
-# autoencoder needs no labels: its target is its own input.
+# autoencoder needs no labels: its target is its own input. These are the synthetic source's stand-in digits, a
+# fixed random pattern of dots per class plus noise, so that the notebook needs no download; with
+# `data.source=tfds` you see real handwritten digits.
 
 # %% [markdown] lang="zh"
 # ## 看一看数据
 #
 # 上面一行是一批训练数字，也就是网络实际收到的输入；下面一行是网络的输出要与之比较的目标：同样的数字，变成一行
-# 784 个缩放到 0-1 的灰度值，这里重新画成 28x28。自编码器不需要标签：它的目标就是它自己的输入。
+# 784 个缩放到 0-1 的灰度值，这里重新画成 28x28。自编码器不需要标签：它的目标就是它自己的输入。这里是合成数据源
+# 生成的替代数字：每个类别一个固定的随机点阵图案，再加上噪声，这样笔记本不用下载任何数据；`data.source=tfds` 时
+# 看到的是真实的手写数字。
 
 # %%
 datasets = LESSON.data(cfg, cfg["training"]["batch_size"])
@@ -143,7 +149,9 @@ display(Image(run_dir / "training_curves.png"))
 # The line below gives both reconstruction errors on the test digits, and the 5-nearest-neighbour accuracy of both
 # codes (do digits of a class lie together?). `reconstructions.png`: a test digit of each class above the
 # autoencoder's reconstruction and PCA's. `codes.png`: the codes beside PCA's first two components, coloured by
-# class, as in Hinton and Salakhutdinov's figure 3.
+# class, as in Hinton and Salakhutdinov's figure 3. After a few epochs on stand-in dot patterns, which a straight
+# line already tells apart, PCA may well be ahead; on real digits over the full run the autoencoder wins (measured
+# on 5,000 digits: an error of 0.0448 against PCA's 0.0546, 5-NN accuracy 59.2 % against 42.3 %).
 
 # %% [markdown] lang="zh"
 # ## 评估
@@ -151,7 +159,9 @@ display(Image(run_dir / "training_curves.png"))
 # 与主成分分析（PCA）比较，PCA 取的主成分个数与编码的单元数相同：编码这么短时，PCA 是最好的*线性*编码器-解码器，
 # 自编码器只有胜过它，它的非线性才算物有所值。下面一行给出两者在测试数字上的重构误差，以及两种编码的 5 近邻
 # 准确率（同一类的数字是否聚在一起？）。`reconstructions.png`：每个类别一个测试数字，下面是自编码器和 PCA 的重构。
-# `codes.png`：编码与 PCA 的前两个主成分并排画出，按类别着色，就像 Hinton 和 Salakhutdinov 的图 3。
+# `codes.png`：编码与 PCA 的前两个主成分并排画出，按类别着色，就像 Hinton 和 Salakhutdinov 的图 3。替代点阵图案
+# 用一条直线就能分开，在它们上面只训练几轮，PCA 很可能领先；在真实数字上完整训练，自编码器胜出（在 5,000 个数字上
+# 测得：重构误差 0.0448 对 PCA 的 0.0546，5 近邻准确率 59.2 % 对 42.3 %）。
 
 # %%
 print(LESSON.summary(metrics["test"]))
@@ -165,7 +175,8 @@ for artifact in LESSON.evaluation_artifacts:
 # over the full run: at 2-D the codes separate the digits far better than PCA (5-NN accuracy 59 % against 42 %);
 # at 30-D PCA's projection is already as good for neighbours, while the autoencoder still rebuilds the digits with
 # about half of PCA's error. On the command line: `python train.py compare model.code_size=2,30`; then open both
-# `codes.png` (a 30-number code is drawn by its own first two principal components).
+# `codes.png` (a 30-number code is drawn by its own first two principal components). To keep this run short its
+# nets start from random weights (`model.pretrain=false`), which with ReLU changes little.
 
 # %% [markdown] lang="zh"
 # ## 练习：非线性对比线性
@@ -174,9 +185,10 @@ for artifact in LESSON.evaluation_artifacts:
 # 测量结果：二维时，编码把各个数字分开的效果远好于 PCA（5 近邻准确率 59 % 对 42 %）；30 维时，就近邻而言 PCA 的
 # 投影已经一样好，而自编码器重构数字的误差仍然只有 PCA 的一半左右。在命令行中：
 # `python train.py compare model.code_size=2,30`，然后打开两个 `codes.png`（30 个数的编码按它自己的前两个主成分画出）。
+# 为了让这次运行短一些，这里的网络从随机权重开始（`model.pretrain=false`），用 ReLU 时这样做差别不大。
 
 # %%
-values = ["model.code_size=2,30", "training.epochs=1", *SHORT[1:]]
+values = ["model.code_size=2,30", "model.pretrain=false", "training.epochs=2", *SHORT[1:]]
 folder, steps = comparison.start(LESSON, Path("config.yaml"), values, seeds=1)
 scores = {}
 for run in steps["runs"]:  # compare trains each run in a process of its own; here, one after the other in this one

@@ -22,6 +22,7 @@
 # `notebooks` 文件夹。第一个单元格会在那里安装项目需要的软件包。
 
 # %%
+import logging
 import os
 import subprocess
 import sys
@@ -38,6 +39,7 @@ sys.path.insert(0, "src")  # the project's package, installed or not
 from {{ cookiecutter.package_name }}.runtime.quiet import import_tensorflow_quietly  # noqa: E402
 
 import_tensorflow_quietly()  # without the start-up lines TensorFlow's C++ core prints
+logging.getLogger("tensorflow").setLevel(logging.ERROR)  # one process trains several models: no retracing notes
 from {{ cookiecutter.package_name }}.lesson import LESSON  # noqa: E402
 from {{ cookiecutter.package_name }}.runtime import comparison, i18n, plots, shapes, training  # noqa: E402
 
@@ -73,13 +75,17 @@ for line in LESSON.notes(cfg):
 # ## A look at the data
 #
 # One batch of training digits with their labels, as the network receives them: 28x28 grey levels from 0 to 255.
-# The model scales them to 0-1, and RBM 1 reads each as the probability that its visible unit is on. Pre-training
-# uses the images alone; only fine-tuning uses the labels.
+# These are the synthetic source's stand-ins, a fixed random pattern of dots per class plus noise, so that the
+# notebook needs no download; with `data.source=tfds` you see real handwritten digits. The model scales them to
+# 0-1, and RBM 1 reads each as the probability that its visible unit is on. Pre-training uses the images alone;
+# only fine-tuning uses the labels.
 
 # %% [markdown] lang="zh"
 # ## 看一看数据
 #
-# 一批训练数字和它们的标签，也就是网络实际收到的输入：28x28 的灰度值，从 0 到 255。模型把它们缩放到 0-1，
+# 一批训练数字和它们的标签，也就是网络实际收到的输入：28x28 的灰度值，从 0 到 255。这里是合成数据源生成的替代数字：
+# 每个类别一个固定的随机点阵图案，再加上噪声，这样笔记本不用下载任何数据；`data.source=tfds` 时看到的是真实的手写数字。
+# 模型把它们缩放到 0-1，
 # RBM 1 把每个值当作对应可见单元取 1 的概率。预训练只用图像，只有微调才用到标签。
 
 # %%
@@ -138,7 +144,8 @@ display(Image(run_dir / "training_curves.png"))
 # ## What pre-training learned
 #
 # RBM 1's weights drawn as 28x28 images, one per hidden unit: the pattern of pixels each unit looks for (light =
-# positive weight). After many epochs on real digits they become strokes; after one epoch they are still faint.
+# positive weight). After a few epochs on real digits they become pieces of strokes; after one epoch on the
+# stand-in dot patterns they are still mostly the noise they started from.
 # `pretraining.csv` has, per RBM and epoch, the reconstruction error and the free energy on the training and the
 # validation images: the gap between the two grows when an RBM starts to prefer the images it was trained on,
 # that is, when it over-fits.
@@ -147,7 +154,7 @@ display(Image(run_dir / "training_curves.png"))
 # ## 预训练学到了什么
 #
 # 把 RBM 1 的权重画成 28x28 的图像，每个隐藏单元一张：每个单元要找的像素图案（亮 = 正的权重）。在真实数字上训练
-# 多轮之后，它们会变成笔画；只训练一轮时还很模糊。`pretraining.csv` 记录了每个 RBM 每一轮的重构误差，以及训练图像
+# 几轮之后，它们会变成一段段笔画；在替代点阵图案上只训练一轮时，它们大多还是开始时的噪声。`pretraining.csv` 记录了每个 RBM 每一轮的重构误差，以及训练图像
 # 和验证图像上的自由能：当 RBM 开始偏爱它训练过的图像，也就是过拟合时，两者之间的差距会变大。
 
 # %%
@@ -178,14 +185,16 @@ for artifact in LESSON.evaluation_artifacts:
 # gradient is. Back-propagation multiplies the gradient by a sigmoid's slope, at most 1/4, at every layer, so
 # from random weights the layers near the pixels learn slowly; pre-training starts them with features already.
 # Measured on 5,000 real digits over the full run: 93.6 % against 90.5 %, the difference largest with few labelled
-# digits. On the command line: `python train.py compare model.pretrain=true,false --seeds 2 run.log_gradients=true`.
+# digits; the one epoch on stand-in digits here shows the gradients, not that difference. On the command line:
+# `python train.py compare model.pretrain=true,false --seeds 2 run.log_gradients=true`.
 
 # %% [markdown] lang="zh"
 # ## 练习：预训练对比随机初始化
 #
 # 同样的微调，分别从各个 RBM 的权重和从随机权重开始，每次运行都记录每一层梯度的大小。反向传播每经过一层，就把梯度
 # 乘上 sigmoid 的斜率（最大只有 1/4），所以从随机权重开始时，靠近像素的层学得很慢；预训练让它们一开始就有了特征。
-# 在 5,000 个真实数字上完整训练的测量结果：93.6 % 对 90.5 %，带标签的数字越少，差别越大。
+# 在 5,000 个真实数字上完整训练的测量结果：93.6 % 对 90.5 %，带标签的数字越少，差别越大；这里在替代数字上只训练
+# 一轮，看的是梯度，而不是这个差别。
 # 在命令行中：`python train.py compare model.pretrain=true,false --seeds 2 run.log_gradients=true`。
 
 # %%
