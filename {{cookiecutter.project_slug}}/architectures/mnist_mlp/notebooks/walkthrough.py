@@ -3,7 +3,8 @@
 #
 # The same steps as `python train.py`, one cell each, with the same code: the lesson in
 # `src/{{ cookiecutter.package_name }}/lesson.py` and the runtime behind it. The run is short (a few epochs on
-# stand-in digits) so that the notebook runs in a minute; delete `SHORT` below to train with `config.yaml` as it is.
+# stand-in digits) so that the notebook runs in a minute; make `SHORT` below an empty list to train with
+# `config.yaml` as it is.
 #
 # **On Colab**: bring the whole project, not this file alone. Either push the project to your own repository and
 # run `!git clone <your repository>` then `%cd <project>/notebooks`, or upload the project's folder as a zip,
@@ -14,20 +15,21 @@
 #
 # 与 `python train.py` 相同的步骤，每步一个单元格，用的也是同一份代码：`src/{{ cookiecutter.package_name }}/lesson.py`
 # 中的课程代码和它背后的运行时。这里只做一次很短的训练（在替代数字上训练几轮），整个笔记本一分钟内就能跑完；
-# 删除下面的 `SHORT`，就按 `config.yaml` 原样训练。
+# 把下面的 `SHORT` 改成空列表，就按 `config.yaml` 原样训练。
 #
 # **在 Colab 上**：要带上整个项目，而不只是这个文件。可以把项目推送到你自己的代码仓库，运行
 # `!git clone <你的仓库>` 再 `%cd <项目>/notebooks`；也可以把项目文件夹打包成 zip 上传，`!unzip` 后 `%cd` 进入其中的
 # `notebooks` 文件夹。第一个单元格会在那里安装项目需要的软件包。
 
 # %%
+import logging
 import os
 import subprocess
 import sys
 from datetime import datetime
 from pathlib import Path
 
-from IPython.display import Image, display
+from IPython.display import Image, Markdown, display
 
 if Path.cwd().name == "notebooks":  # Jupyter starts here; the project's commands run from its root
     os.chdir("..")
@@ -37,14 +39,12 @@ sys.path.insert(0, "src")  # the project's package, installed or not
 from {{ cookiecutter.package_name }}.runtime.quiet import import_tensorflow_quietly  # noqa: E402
 
 import_tensorflow_quietly()  # without the start-up lines TensorFlow's C++ core prints
-import tensorflow as tf  # noqa: E402
-
-tf.get_logger().setLevel("ERROR")  # several runs in one process: TensorFlow's notes on retracing are not for us
+logging.getLogger("tensorflow").setLevel(logging.ERROR)  # one process trains several models: no retracing notes
 from {{ cookiecutter.package_name }}.lesson import LESSON  # noqa: E402
 from {{ cookiecutter.package_name }}.runtime import comparison, i18n, plots, shapes, training  # noqa: E402
 
-# A short run: stand-in digits, a few epochs, and XLA left off (measuring whether it pays takes longer than this run).
-SHORT = ["training.epochs=3", "data.source=synthetic", "data.synthetic_examples=2048", "training.jit_compile=false"]
+# A short run: XLA off rather than measured both ways first (training.jit_compile: auto does that once per network)
+SHORT = ["training.epochs=3", "training.jit_compile=false", "data.source=synthetic", "data.synthetic_examples=2048"]
 cfg = LESSON.settings("config.yaml", SHORT)
 i18n.use(cfg["language"])
 
@@ -157,4 +157,5 @@ folder, steps = comparison.start(LESSON, Path("config.yaml"), values, seeds=1)
 for run in steps["runs"]:  # compare trains each run in a process of its own; here, one after the other in this one
     training.train(LESSON, LESSON.settings(folder / "config.yaml", run["overrides"]), folder / run["dir"])
 comparison.summarize(LESSON, folder, steps)
+display(Markdown((folder / "summary.md").read_text(encoding="utf-8")))
 display(Image(folder / "gradients.png"))
