@@ -206,8 +206,8 @@ def plot_curves(groups: dict[str, list[dict]], path: Path, headline: str) -> Non
                     continue
                 epochs = range(1, max(map(len, curves)) + 1)
                 at = [[curve[i] for curve in curves if i < len(curve)] for i in range(len(epochs))]
-                axis.plot(epochs, [statistics.fmean(values) for values in at], style, color=colour,
-                          label=label if style == "-" else None)
+                axis.plot(epochs, [statistics.fmean(values) for values in at], style, color=colour, marker="o",
+                          markersize=3, label=label if style == "-" else None)  # a one-epoch run is a point
                 if len(curves) > 1:
                     axis.fill_between(epochs, [min(v) for v in at], [max(v) for v in at], color=colour, alpha=0.15)
         axis.set(title=_("{metric} (solid: training, dashed: validation)").format(metric=name), xlabel=_("epoch"))

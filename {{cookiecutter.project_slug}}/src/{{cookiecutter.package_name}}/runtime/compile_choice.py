@@ -196,14 +196,14 @@ def measure(lesson, cfg: dict, datasets, steps_per_call: int, steps: int = MEASU
             lesson.compile(network, optimizer=make_optimizer(cfg), jit_compile=jit, steps_per_execution=steps_per_call)
             if jit and not network.jit_compile:
                 return None
-            network.fit(batches, epochs=1, verbose=0)  # traced and compiled here, not timed
+            network.fit(batches, epochs=1, verbose=0, shuffle=False)  # traced and compiled here, not timed
             networks[name] = network
         examples = sum(int(tf.shape(tf.nest.flatten(batch)[0])[0]) for batch in batches)
         speeds = dict.fromkeys(networks, 0.0)
         for _ in range(TIMINGS):
             for name, network in networks.items():
                 started = time.perf_counter()
-                network.fit(batches, epochs=1, verbose=0)
+                network.fit(batches, epochs=1, verbose=0, shuffle=False)
                 speeds[name] = max(speeds[name], examples / (time.perf_counter() - started))
         return speeds
     finally:
