@@ -33,8 +33,13 @@ def python_lines(project: Path, runtime: bool) -> int:
                and ("runtime" in path.relative_to(project).parts) == runtime)
 
 
+def length(path: Path) -> str:
+    """A text file's lines; a compiled catalog (.mo) is binary, so "-" (its source, i18n/zh/*.po, is in the template)."""
+    return "-" if path.suffix == ".mo" else str(len(path.read_text(encoding="utf-8").splitlines()))
+
+
 def summary(project: Path) -> str:
-    rows = [f"{len(path.read_text(encoding='utf-8').splitlines()):>5}  {path.relative_to(project).as_posix()}"
+    rows = [f"{length(path):>5}  {path.relative_to(project).as_posix()}"
             for path in sorted(project.rglob("*")) if path.is_file()]
     learner, runtime = python_lines(project, runtime=False), python_lines(project, runtime=True)
     return "\n".join([*rows, f"{learner:>5}  lines of Python for the learner, outside the tests and the runtime",

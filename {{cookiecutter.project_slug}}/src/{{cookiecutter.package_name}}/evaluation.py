@@ -8,15 +8,10 @@ import numpy as np
 
 from .runtime.confusion_matrix import count_confusions, plot_confusion_matrix
 from .runtime.data_sources import Datasets
-from .runtime.i18n import _
 
 # The test metric a run is judged by, and what `evaluate` writes into the run directory besides metrics.json.
 HEADLINE = "accuracy"
 ARTIFACTS = ("confusion_matrix.png",)
-
-
-def summary(results: dict) -> str:
-    return _("test {metric}: {value:.4f}").format(metric=HEADLINE, value=results[HEADLINE])
 
 
 def evaluate(model, datasets: Datasets, run_dir: Path, cfg: dict) -> dict:
