@@ -34,7 +34,7 @@ def python_lines(project: Path, runtime: bool) -> int:
 
 
 def length(path: Path) -> str:
-    """A text file's lines; a compiled catalog (.mo) is binary, so "-" (its source, i18n/zh/*.po, is in the template)."""
+    """A text file's lines; "-" for a compiled catalog (.mo), which is binary (its source is the template's i18n/)."""
     return "-" if path.suffix == ".mo" else str(len(path.read_text(encoding="utf-8").splitlines()))
 
 

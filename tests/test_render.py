@@ -106,8 +106,9 @@ def test_generated_code_passes_ruff(bake, architecture):
 
 
 def test_template_code_passes_ruff():
-    result = subprocess.run([str(BIN / "ruff"), "check", "--no-cache", "hooks", "tests", "benchmarks", "i18n",
-                             "walkthroughs.py", "keras_classics_jinja.py"], cwd=TEMPLATE, capture_output=True, text=True)
+    paths = ["hooks", "tests", "benchmarks", "i18n", "walkthroughs.py", "keras_classics_jinja.py"]
+    result = subprocess.run([str(BIN / "ruff"), "check", "--no-cache", *paths], cwd=TEMPLATE, capture_output=True,
+                            text=True)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
