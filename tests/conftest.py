@@ -33,6 +33,23 @@ def xla_choices_in_tmp(tmp_path_factory):
     os.environ["KERAS_CLASSICS_XLA_CHOICES"] = str(tmp_path_factory.mktemp("xla") / "xla-choices.json")
 
 
+@pytest.fixture(scope="session")
+def chinese_project(tmp_path_factory):
+    """An architecture's project generated with language=zh, made once per test process when first asked for
+    (test_chinese.py reads it, test_notebooks.py runs its notebook in it)."""
+    from cookiecutter.main import cookiecutter
+
+    folder, made = tmp_path_factory.mktemp("zh"), {}
+
+    def project(architecture: str) -> Path:
+        if architecture not in made:
+            made[architecture] = Path(cookiecutter(str(TEMPLATE), no_input=True, output_dir=str(folder), extra_context={
+                "architecture": architecture, "project_slug": f"zh_{architecture}", "language": "zh"}))
+        return made[architecture]
+
+    return project
+
+
 @pytest.fixture
 def bake(cookies):
     """Bake with some answers changed; fail the test with the hook's reason if baking fails."""

@@ -14,7 +14,6 @@ import jinja2
 import numpy as np
 import pytest
 import yaml
-from cookiecutter.main import cookiecutter
 
 from .conftest import ARCHITECTURES, TEMPLATE
 
@@ -32,14 +31,6 @@ def english_prose(text: str) -> list[str]:
     text = re.sub(r"`[^`\n]*`", " ", text)
     text = re.sub(r"\]\([^)]*\)|https?://\S+", " ", text)
     return PROSE.findall(text)
-
-
-@pytest.fixture(scope="module")
-def chinese_projects(tmp_path_factory) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("zh")
-    return {architecture: Path(cookiecutter(str(TEMPLATE), no_input=True, output_dir=str(folder), extra_context={
-        "architecture": architecture, "project_slug": f"zh_{architecture}", "language": "zh"}))
-        for architecture in ARCHITECTURES}
 
 
 def render(architecture: str, name: str, language: str) -> str:
@@ -62,8 +53,8 @@ def test_the_chinese_config_has_the_same_settings_with_chinese_comments(architec
 
 
 @pytest.mark.parametrize("architecture", ARCHITECTURES)
-def test_a_chinese_project_reads_chinese(chinese_projects, architecture):
-    project = chinese_projects[architecture]
+def test_a_chinese_project_reads_chinese(chinese_project, architecture):
+    project = chinese_project(architecture)
     readme = (project / "README.md").read_text(encoding="utf-8")
     assert CHINESE.search(readme) and not english_prose(readme)
     config = (project / "config.yaml").read_text(encoding="utf-8")
@@ -77,12 +68,12 @@ def test_a_chinese_project_reads_chinese(chinese_projects, architecture):
 
 
 @pytest.fixture
-def chinese_package(chinese_projects):
+def chinese_package(chinese_project):
     """Import a Chinese project's package in this process, speaking Chinese; English and a clean sys.path after."""
     loaded = []
 
     def load(architecture: str):
-        sys.path.insert(0, str(chinese_projects[architecture] / "src"))
+        sys.path.insert(0, str(chinese_project(architecture) / "src"))
         name = f"zh_{architecture}"
         i18n = importlib.import_module(f"{name}.runtime.i18n")
         i18n.use("zh")

@@ -23,6 +23,7 @@ _.compute_output_shape  # Keras asks a layer for it when it builds a model
 _._save_model  # keras.callbacks.BackupAndRestore calls it after every epoch (runtime/backup.py RunBackup)
 _.best_weights  # keras.callbacks.EarlyStopping restores them when training ends
 _.async_safe  # keras.callbacks.CallbackList reads it to run a callback's step hooks on a helper thread
+_.on_batch_end  # keras.callbacks.CallbackList calls it after every step (runtime/callbacks.py TerminateOnNaN)
 _.enabled  # tf.data.Options().autotune.enabled: tf.data reads it (runtime/data_sources.py pipeline)
 """
 

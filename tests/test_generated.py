@@ -47,9 +47,10 @@ def test_the_cell_answer_sets_only_the_default_cell(bake, architecture):
     files = sorted(path.relative_to(lstm) for path in lstm.rglob("*") if path.is_file())
     assert files == sorted(path.relative_to(gru) for path in gru.rglob("*") if path.is_file())
     changed = [(name, a, b) for name in files
-               for a, b in zip((lstm / name).read_text().splitlines(), (gru / name).read_text().splitlines(),
+               for a, b in zip((lstm / name).read_bytes().splitlines(), (gru / name).read_bytes().splitlines(),
                                strict=True) if a != b]
-    assert [(str(name), a.split("#")[0].strip(), b.split("#")[0].strip()) for name, a, b in changed] == \
+    assert [(str(name), a.decode().split("#")[0].strip(), b.decode().split("#")[0].strip())
+            for name, a, b in changed] == \
         [("config.yaml", "rnn_cell: lstm", "rnn_cell: gru")], changed
 
 

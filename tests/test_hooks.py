@@ -206,7 +206,7 @@ def test_command_line_answers_are_jinja_templates_to_cookiecutter(tmp_path):
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "out" / "given" / "README.md").read_text(encoding="utf-8").startswith("# Net 49\n")
     typed = subprocess.run([str(BIN / "cookiecutter"), "--output-dir", str(tmp_path / "out"), str(TEMPLATE)],
-                           input="Net {{ 7*7 }}\ntyped\n" + "\n" * 30, capture_output=True, text=True, timeout=120)
+                           input="\nNet {{ 7*7 }}\ntyped\n" + "\n" * 30, capture_output=True, text=True, timeout=120)
     assert typed.returncode == 0, typed.stderr
     assert (tmp_path / "out" / "typed" / "README.md").read_text(encoding="utf-8").startswith("# Net {{ 7*7 }}\n")
 

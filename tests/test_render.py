@@ -19,18 +19,19 @@ from . import reference
 from .conftest import ARCHITECTURES, BIN, TEMPLATE
 
 COMMON_FILES = {"README.md", "pyproject.toml", "config.yaml", "train.py", "cluster/train.sbatch",
-                "cluster/tfjob.yaml"}
+                "cluster/tfjob.yaml", "notebooks/walkthrough.ipynb"}
 # The runtime: the same files, byte for byte, in every project (test_the_runtime_is_the_same_in_every_project).
 RUNTIME_FILES = {f"runtime/{name}.py" for name in (
     "__init__", "backup", "callbacks", "classify", "cli", "cluster", "comparison", "comparison_runs", "compile_choice",
     "config", "confusion_matrix", "data_sources", "devices", "errors", "fields", "gradients", "image_folders",
     "layer_cost", "lesson", "multi_worker", "npy_images", "npz_files", "plots", "progress", "quiet", "run_files",
-    "run_lock", "shapes", "start", "storage", "text_files", "training")}
-RUNTIME_FILES |= {"runtime/REFERENCE.md"}
+    "run_lock", "shapes", "start", "storage", "text_files", "training", "i18n", "wide_text")}
+RUNTIME_FILES |= {"runtime/REFERENCE.md", "runtime/locale/zh/LC_MESSAGES/runtime.mo"}
 # The lesson: what every project has of its own, then what each architecture adds.
 PACKAGE_FILES = {"__init__.py", "lesson.py", "evaluation.py", "schema.py", "architecture.py", "data.py", "model.py",
                  "tests/__init__.py", "tests/conftest.py", "tests/quick.py", "tests/test_lesson.py",
-                 "tests/test_model.py", "tests/test_data.py", "tests/test_predict.py", *RUNTIME_FILES}
+                 "tests/test_model.py", "tests/test_data.py", "tests/test_predict.py", "locale/zh/LC_MESSAGES/lesson.mo",
+                 *RUNTIME_FILES}
 # What each shared group (architectures/_<group>/, cookiecutter.json's _shared_folders) adds.
 MNIST_FILES = {"data_fields.py"}
 CONVOLUTION = {"conv_shapes.py"}

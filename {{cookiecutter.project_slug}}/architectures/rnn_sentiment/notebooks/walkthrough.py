@@ -33,7 +33,7 @@ if Path.cwd().name == "notebooks":  # Jupyter starts here; the project's command
     os.chdir("..")
 if "google.colab" in sys.modules:
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", "."], check=True)
-sys.path.insert(0, "src")  # the project's package, installed or not
+sys.path.insert(0, os.path.abspath("src"))  # the project's package, installed or not
 from {{ cookiecutter.package_name }}.runtime.quiet import import_tensorflow_quietly  # noqa: E402
 
 import_tensorflow_quietly()  # without the start-up lines TensorFlow's C++ core prints
