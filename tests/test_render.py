@@ -30,8 +30,8 @@ RUNTIME_FILES |= {"runtime/REFERENCE.md", "runtime/locale/zh/LC_MESSAGES/runtime
 # The lesson: what every project has of its own, then what each architecture adds.
 PACKAGE_FILES = {"__init__.py", "lesson.py", "evaluation.py", "schema.py", "architecture.py", "data.py", "model.py",
                  "tests/__init__.py", "tests/conftest.py", "tests/quick.py", "tests/test_lesson.py",
-                 "tests/test_model.py", "tests/test_data.py", "tests/test_predict.py", "locale/zh/LC_MESSAGES/lesson.mo",
-                 *RUNTIME_FILES}
+                 "tests/test_model.py", "tests/test_data.py", "tests/test_predict.py",
+                 "locale/zh/LC_MESSAGES/lesson.mo", *RUNTIME_FILES}
 # What each shared group (architectures/_<group>/, cookiecutter.json's _shared_folders) adds.
 MNIST_FILES = {"data_fields.py"}
 CONVOLUTION = {"conv_shapes.py"}
