@@ -5,6 +5,7 @@ checked in test_catalogs.py, the English projects' behaviour everywhere else."""
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import re
 import sys
 import warnings
@@ -69,12 +70,18 @@ def test_a_chinese_project_reads_chinese(chinese_project, architecture):
 
 @pytest.fixture
 def chinese_package(chinese_project):
-    """Import a Chinese project's package in this process, speaking Chinese; English and a clean sys.path after."""
+    """Import a Chinese project's package in this process, speaking Chinese; English again after."""
     loaded = []
 
     def load(architecture: str):
-        sys.path.insert(0, str(chinese_project(architecture) / "src"))
         name = f"zh_{architecture}"
+        folder = chinese_project(architecture) / "src" / name
+        assert (folder / "__init__.py").is_file(), f"{folder} is gone"
+        # Imported from its folder, not through sys.path: each test process imports several such packages.
+        spec = importlib.util.spec_from_file_location(name, folder / "__init__.py",
+                                                      submodule_search_locations=[str(folder)])
+        sys.modules[name] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(sys.modules[name])
         i18n = importlib.import_module(f"{name}.runtime.i18n")
         i18n.use("zh")
         loaded.append((name, i18n))
@@ -83,7 +90,6 @@ def chinese_package(chinese_project):
     yield load
     for name, i18n in loaded:
         i18n.use("en")
-        sys.path.remove(str(Path(sys.modules[name].__file__).parents[1]))
         for module in [module for module in sys.modules if module == name or module.startswith(name + ".")]:
             del sys.modules[module]
 
