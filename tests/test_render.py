@@ -25,7 +25,7 @@ RUNTIME_FILES = {f"runtime/{name}.py" for name in (
     "__init__", "backup", "callbacks", "classify", "cli", "cluster", "comparison", "comparison_runs", "compile_choice",
     "config", "confusion_matrix", "data_sources", "devices", "errors", "fields", "gradients", "image_folders",
     "layer_cost", "lesson", "multi_worker", "npy_images", "npz_files", "plots", "progress", "quiet", "run_files",
-    "run_lock", "shapes", "start", "storage", "text_files", "training", "i18n", "wide_text")}
+    "run_lock", "shapes", "start", "storage", "text_files", "training", "i18n", "wide_text", "values")}
 RUNTIME_FILES |= {"runtime/REFERENCE.md", "runtime/locale/zh/LC_MESSAGES/runtime.mo"}
 # The lesson: what every project has of its own, then what each architecture adds.
 PACKAGE_FILES = {"__init__.py", "lesson.py", "evaluation.py", "schema.py", "architecture.py", "data.py", "model.py",

@@ -17,8 +17,9 @@ from typing import Any
 import yaml
 
 from .errors import ConfigError, UserError
-from .fields import Field, NumberDumper, read_yaml, shown_key, shown_number, shown_value, suggestion
+from .fields import Field
 from .i18n import N_, _
+from .values import NumberDumper, read_yaml, shown_key, shown_number, shown_value, suggestion
 
 COMMON_FIELDS: dict[str, Field] = {
     "language": Field("choice", N_("language of what the project prints and draws (en: English, zh: 简体中文); "

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 import tensorflow as tf
 
 from .errors import UserError
-from .fields import suggestion
 from .i18n import _
+from .values import suggestion
 
 
 class DataError(UserError):

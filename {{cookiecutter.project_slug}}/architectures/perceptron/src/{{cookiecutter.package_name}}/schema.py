@@ -11,8 +11,9 @@ from pathlib import Path
 
 from .runtime import config
 from .runtime.config import COMMON_FIELDS
-from .runtime.fields import Field, shown_value
+from .runtime.fields import Field
 from .runtime.i18n import N_, _
+from .runtime.values import shown_value
 
 ARCHITECTURE = "perceptron"
 
