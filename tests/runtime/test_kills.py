@@ -64,6 +64,10 @@ def test_a_run_killed_at_every_point_in_turn_resumes_to_the_run_never_interrupte
             kept = first_phase.stat().st_mtime_ns
         if point == "after-pretraining":
             assert first_phase.stat().st_mtime_ns == kept, "a finished pre-training phase was trained again"
+        if point == "epoch-1-logged":  # epoch 0, the best so far, is backed up as the best checkpoint's second name
+            record = json.loads((run_dir / "backup" / "training_metadata.json").read_text())
+            assert record == {"epoch": 1, "weights": "epoch-1.keras"}, record
+            assert (run_dir / "backup" / record["weights"]).samefile(run_dir / "checkpoints" / "best.keras")
         command = ["--resume", str(run_dir)]
 
     resumed = run_project(*command)

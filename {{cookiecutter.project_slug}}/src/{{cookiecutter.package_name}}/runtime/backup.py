@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import time
 from pathlib import Path
 
@@ -11,6 +13,16 @@ import keras
 from . import storage
 from .i18n import _
 from .run_files import RunError
+
+
+def link(existing: Path, new: Path) -> None:
+    """`new` as a second name of `existing` (a hard link: the file stays as it is when `existing` is replaced), or a
+    copy where the file system has no links."""
+    new.unlink(missing_ok=True)  # left by a kill
+    try:
+        os.link(existing, new)
+    except OSError:
+        shutil.copyfile(existing, new)
 
 
 class RunBackup(keras.callbacks.BackupAndRestore):
@@ -74,13 +86,17 @@ class RunBackup(keras.callbacks.BackupAndRestore):
         if not self.writes:
             return
         started = time.monotonic()
-        if self.best:
-            self.best.write()
         self.folder.mkdir(parents=True, exist_ok=True)
-        weights = self.folder / f"epoch-{self._current_epoch}.weights.h5"
-        storage.write_atomically(weights, lambda temporary: self.model.save_weights(temporary, overwrite=True))
+        if self.best and self.best.write():
+            # The best checkpoint now holds this epoch, optimizer state included (Keras's load_weights reads a
+            # .keras file as it reads .weights.h5): a second name for it costs nothing, a second copy a write.
+            weights = self.folder / f"epoch-{self._current_epoch}.keras"
+            storage.write_atomically(weights, lambda temporary: link(self.best.path, temporary))
+        else:
+            weights = self.folder / f"epoch-{self._current_epoch}.weights.h5"
+            storage.write_atomically(weights, lambda temporary: self.model.save_weights(temporary, overwrite=True))
         storage.write_json(self.record, {"epoch": self._current_epoch, "weights": weights.name})
-        for older in self.folder.glob("epoch-*.weights.h5"):
+        for older in self.folder.glob("epoch-*"):
             if older != weights:
                 older.unlink()
         self._saved_epoch, self._saved_at = self._current_epoch, time.monotonic()

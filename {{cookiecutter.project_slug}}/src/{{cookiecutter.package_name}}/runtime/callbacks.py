@@ -75,20 +75,22 @@ class BestCheckpoint(keras.callbacks.Callback):
             # The copy waits for the next epoch: a backup right after this one saves the model as it is.
             self.best, self.weights, self.latest_is_best = value, None, True
 
-    def write(self) -> None:
-        """Save the best epoch not yet saved, if there is one; once on disk it need not be kept in memory."""
+    def write(self) -> bool:
+        """Save the best epoch not yet saved, if there is one; once on disk it need not be kept in memory.
+        True when the file now holds the model as it is (the latest epoch was the best)."""
         if self.weights is None and not self.latest_is_best:
-            return
+            return False
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if self.latest_is_best:
             storage.write_atomically(self.path, self.model.save)
             self.latest_is_best = False
-            return
+            return True
         current = self.model.get_weights()
         self.model.set_weights(self.weights)
         storage.write_atomically(self.path, self.model.save)
         self.model.set_weights(current)
         self.weights = None
+        return False
 
 
 def early_stopping_state(values: list[float], patience: int) -> tuple[float | None, int, int, bool]:
