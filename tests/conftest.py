@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import subprocess
@@ -35,17 +36,23 @@ def xla_choices_in_tmp(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def chinese_project(tmp_path_factory):
-    """An architecture's project generated with language=zh, made once per test process when first asked for
-    (test_chinese.py reads it, test_notebooks.py runs its notebook in it)."""
+    """An architecture's project generated with language=zh, made once for the whole session when first asked for
+    (test_chinese.py reads it, test_notebooks.py runs its notebook in it): in the folder that the test processes'
+    own temporary folders share, the first process to ask makes it while the others wait."""
     from cookiecutter.main import cookiecutter
 
-    folder, made = tmp_path_factory.mktemp("zh"), {}
+    session = tmp_path_factory.getbasetemp()
+    folder = (session.parent if os.environ.get("PYTEST_XDIST_WORKER") else session) / "zh-projects"
+    folder.mkdir(exist_ok=True)
 
     def project(architecture: str) -> Path:
-        if architecture not in made:
-            made[architecture] = Path(cookiecutter(str(TEMPLATE), no_input=True, output_dir=str(folder), extra_context={
-                "architecture": architecture, "project_slug": f"zh_{architecture}", "language": "zh"}))
-        return made[architecture]
+        made = folder / f"zh_{architecture}"
+        with open(folder / f"{architecture}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not made.exists():
+                cookiecutter(str(TEMPLATE), no_input=True, output_dir=str(folder), extra_context={
+                    "architecture": architecture, "project_slug": made.name, "language": "zh"})
+        return made
 
     return project
 
@@ -68,8 +75,8 @@ def bake(cookies):
 LONGEST_FIRST = ("own_tests[dcgan]", "comparison_killed", "own_tests[dbn]", "own_tests[autoencoder]",
                  "own_tests[seq2seq_translation]", "translator_comparison", "own_tests[alexnet]", "own_tests[lenet5]",
                  "killed_at_every_point", "own_tests[rnn_sentiment]", "own_tests[mnist_mlp]", "own_tests[perceptron]",
-                 "multi_worker_two_processes", "first_screen_is_quiet", "test_any_text_answer", "within_the_backup",
-                 "mirrored_strategy")
+                 "multi_worker_two_processes", "walkthrough_runs_top_to_bottom", "first_screen_is_quiet",
+                 "test_any_text_answer", "within_the_backup", "mirrored_strategy")
 
 
 def pytest_collection_modifyitems(items):

@@ -22,6 +22,7 @@
 
 # %%
 import os
+import shutil
 import subprocess
 import sys
 from datetime import datetime
@@ -163,7 +164,11 @@ display(Image(run_dir / "boundary_per_epoch.png"))
 values = ["model.hidden_units=[],[4]", *SHORT]
 folder, steps = comparison.start(LESSON, Path("config.yaml"), values, seeds=1)
 for run in steps["runs"]:  # compare trains each run in a process of its own; here, one after the other in this one
-    training.train(LESSON, LESSON.settings(folder / "config.yaml", run["overrides"]), folder / run["dir"])
+    settings = LESSON.settings(folder / "config.yaml", run["overrides"])
+    if settings == cfg:  # the run trained above, with these very settings and seed: copied in, not trained again
+        shutil.copytree(run_dir, folder / run["dir"])
+    else:
+        training.train(LESSON, settings, folder / run["dir"])
 comparison.summarize(LESSON, folder, steps)
 display(Image(folder / "curves.png"))
 for run in steps["runs"]:
