@@ -45,9 +45,10 @@ tf.get_logger().setLevel("ERROR")  # several runs in one process: TensorFlow's n
 from {{ cookiecutter.package_name }}.lesson import LESSON  # noqa: E402
 from {{ cookiecutter.package_name }}.runtime import comparison, i18n, shapes, training  # noqa: E402
 
-# A short run: the toy task, a network small enough for it (and a larger learning rate), a few epochs, and XLA
-# left off (measuring whether it pays takes longer than this run).
+# A short run: the toy task, a network small enough for it (and a larger learning rate), a few epochs, float32 and
+# XLA left off (measuring whether they pay takes longer than this run).
 SHORT = ["training.epochs=4", "data.source=synthetic", "data.synthetic_examples=2048", "training.jit_compile=false",
+         "training.mixed_precision=false",
          "model.source_vocabulary_size=40", "model.target_vocabulary_size=40", "model.max_source_length=10",
          "model.max_target_length=10", "model.embedding_dim=32", "model.units=64", "model.beam_width=2",
          "training.learning_rate=0.01"]
