@@ -10,6 +10,10 @@ neighbours kept among its 10 nearest codes, measured from the 3-D points and fro
 the spiral, height); and the rank correlation of distances on the sheet with distances between codes (1.0 for a
 sheet unrolled without tearing or folding), each beside PCA's 2-D projection. The codes, coloured by t and by
 height, go to NAME.png.
+
+The same measures for the project's own runs, from their run directories, with all their codes in one picture:
+
+    python benchmarks/swiss_roll_probe.py --runs PICTURE.png runs/20261206-220502-autoencoder ...
 """
 
 from __future__ import annotations
@@ -98,6 +102,54 @@ def probe(name: str, code_activation=None, activation="relu", units=(100, 50, 25
     return result
 
 
+def measure_run(run_dir: str) -> tuple[dict, np.ndarray, np.ndarray, np.ndarray]:
+    """The same measures for a project's finished Swiss roll run (`python train.py data.source=swiss_roll ...`):
+    its test points made again as its swiss_roll.py makes them (same seed, same draws), its saved model's codes.
+    Returns the measures, the codes, and each test point's t and height."""
+    import yaml
+
+    cfg = yaml.safe_load(open(f"{run_dir}/config.yaml", encoding="utf-8"))
+    data, rng = cfg["data"], np.random.default_rng(cfg["seed"])
+    made = []
+    for count in (data["swiss_roll_examples"], max(data["swiss_roll_examples"] // 5, 1)):
+        t, height = rng.uniform(*TURNS, count), rng.uniform(0.0, HEIGHT, count)
+        noise = data["swiss_roll_noise"] * rng.standard_normal((count, 3))
+        made.append((np.stack([t * np.cos(t), height, t * np.sin(t)], axis=1) + noise, t, height))
+    (train, _, _), (test, t, height) = made
+    cut = len(train) - int(len(train) * data["validation_split"])
+    mean, std = train[:cut].mean(axis=0), train[:cut].std(axis=0)
+    test = ((test - mean) / std).astype(np.float32)
+    network = keras.models.load_model(f"{run_dir}/model.keras")
+    codes = keras.Model(network.input, network.get_layer("code").output).predict(test, verbose=0)
+    sheet = np.stack([arc_length(t), height], axis=1)
+    centred = test - test.mean(axis=0)
+    pca = centred @ np.linalg.svd(centred, full_matrices=False)[2][:2].T
+    result = {"run": run_dir, "seed": cfg["seed"], "code_activation": cfg["model"].get("code_activation", "linear")}
+    for label, points in (("codes", codes), ("pca", pca)):
+        result[label] = {"kept_3d": neighbours_kept(test, points), "kept_sheet": neighbours_kept(sheet, points),
+                         "distance_rank_correlation": distance_rank_correlation(sheet, points, rng)}
+    return result, codes, t, height
+
+
+def draw_runs(measured: list, path: str) -> None:
+    """One row per run: its test codes coloured by t (along the roll) and by height (across it)."""
+    figure, axes = plt.subplots(len(measured), 2, figsize=(8, 3.6 * len(measured)), squeeze=False)
+    for row, (result, codes, t, height) in enumerate(measured):
+        for axis, colour, title in ((axes[row, 0], t, "colour: t (along the roll)"),
+                                    (axes[row, 1], height, "colour: height")):
+            axis.scatter(codes[:, 0], codes[:, 1], c=colour, s=4, cmap="viridis")
+            axis.set_title(f"seed {result['seed']}, {result['code_activation']} code: {title}", fontsize=9)
+    figure.tight_layout()
+    figure.savefig(path, dpi=60)
+    plt.close(figure)
+
+
 if __name__ == "__main__":
-    for settings in sys.argv[1:]:
-        print(json.dumps(probe(**json.loads(settings))), flush=True)
+    if sys.argv[1:2] == ["--runs"]:  # python benchmarks/swiss_roll_probe.py --runs PICTURE.png RUN_DIR ...
+        measured = [measure_run(run) for run in sys.argv[3:]]
+        for result, *_ in measured:
+            print(json.dumps(result), flush=True)
+        draw_runs(measured, sys.argv[2])
+    else:
+        for settings in sys.argv[1:]:
+            print(json.dumps(probe(**json.loads(settings))), flush=True)

@@ -53,8 +53,9 @@ i18n.use(cfg["language"])
 # ## The network on paper
 #
 # The encoder narrows the 784 pixels down to a code of `model.code_size` numbers; the decoder is its mirror image
-# and rebuilds the pixels from the code. The code layer is linear, so codes can spread over the whole plane; the
-# last layer is a sigmoid, because it rebuilds grey levels scaled to 0-1. Under the table, the shallow
+# and rebuilds the pixels from the code. The code layer is linear by default (`model.code_activation: tanh` bounds
+# it), so codes can spread over the whole plane; the last layer is a sigmoid, because it rebuilds grey levels
+# scaled to 0-1. Under the table, the shallow
 # autoencoders of greedy pre-training: each layer pair is first trained alone to reproduce what reaches it, then
 # the stack is unrolled into encoder and decoder. `python train.py explain` prints the same.
 
@@ -62,7 +63,7 @@ i18n.use(cfg["language"])
 # ## 纸面上的网络
 #
 # 编码器把 784 个像素逐层变窄，压缩成由 `model.code_size` 个数组成的编码；解码器是它的镜像，从编码重构出像素。
-# 编码层是线性的，所以编码可以分布在整个平面上；最后一层是 sigmoid，因为它要重构的是缩放到 0-1 的灰度值。
+# 编码层默认是线性的（`model.code_activation: tanh` 会给它加上界限），所以编码可以分布在整个平面上；最后一层是 sigmoid，因为它要重构的是缩放到 0-1 的灰度值。
 # 表下面是逐层贪心预训练用的浅层自编码器：每一对层先单独训练，重现到达它的输入，然后把这一叠展开成编码器和解码器。
 # `python train.py explain` 打印的也是这些内容。
 

@@ -41,11 +41,14 @@ def output_activation(cfg: dict) -> str:
 
 
 def activations(cfg: dict) -> tuple[list[str], list[str]]:
-    """Of encoder_1..encoder_n and of decoder_1..decoder_n. The code layer is linear (Hinton & Salakhutdinov
-    2006), so codes can spread over the whole plane; decoder_i reproduces what encoder_i was given, so it has
-    that layer's activation: the hidden one, or for decoder_1 the input's own."""
+    """Of encoder_1..encoder_n and of decoder_1..decoder_n. The code layer is linear by default (Hinton &
+    Salakhutdinov 2006), so codes can spread over the whole plane; tanh (model.code_activation) bounds them to a
+    square, which the sheet of the Swiss roll must then be spread over rather than squeezed into a corner.
+    decoder_i reproduces what encoder_i was given, so it has that layer's activation: the hidden one, or for
+    decoder_1 the input's own."""
     hidden, layers = cfg["model"]["activation"], len(layer_sizes(cfg)) - 1
-    return [hidden] * (layers - 1) + ["linear"], [output_activation(cfg)] + [hidden] * (layers - 1)
+    return ([hidden] * (layers - 1) + [cfg["model"]["code_activation"]],
+            [output_activation(cfg)] + [hidden] * (layers - 1))
 
 
 def layer_plan(cfg: dict) -> list[LayerRow]:

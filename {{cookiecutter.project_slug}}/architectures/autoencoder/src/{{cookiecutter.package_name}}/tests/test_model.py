@@ -45,6 +45,23 @@ def test_the_swiss_roll_net_is_3_100_50_25_10_2_with_a_linear_output():
     assert model.get_layer("decoder_1").activation.__name__ == "linear"
 
 
+def test_a_tanh_code_keeps_every_code_unit_between_minus_one_and_one():
+    """The same weights with a linear code put far points' codes outside the square; tanh keeps them inside, in
+    fine-tuning's network and in the last shallow autoencoder that pre-trains its code layer."""
+    points = np.random.default_rng(3).normal(0.0, 30.0, (512, 3)).astype("float32")
+    codes = {}
+    for code in ("linear", "tanh"):
+        cfg = schema.load(CONFIG_PATH, ["data.source=swiss_roll", "model.hidden_units=[100, 50, 25, 10]",
+                                        f"model.code_activation={code}"])
+        assert architecture.activations(cfg)[0][-1] == code  # what pretraining.py builds the last encoder with
+        keras.utils.set_random_seed(4)
+        model = build_model(cfg)
+        codes[code] = keras.Model(model.input, model.get_layer("code").output).predict(points, verbose=0)
+    assert np.abs(codes["linear"]).max() > 1.0
+    assert np.abs(codes["tanh"]).max() <= 1.0
+    np.testing.assert_allclose(codes["tanh"], np.tanh(codes["linear"]), atol=1e-5)
+
+
 def test_saved_model_round_trip(tmp_path):
     model = build_model(schema.load(CONFIG_PATH, ["model.hidden_units=[32, 16]", "model.head=softmax",
                                                   "model.input_noise=0.2"]))
@@ -72,6 +89,7 @@ def test_explain_lists_each_shallow_autoencoder(capsys):
         ("model.code_size=0", "model.code_size: got 0; expected an integer from 1 to 65536"),
         ("model.head=svm", "model.head: got 'svm'; expected one of none, softmax"),
         ("model.activation=relu6", "model.activation: got 'relu6'; expected one of sigmoid, tanh, relu, elu"),
+        ("model.code_activation=relu", "model.code_activation: got 'relu'; expected one of linear, tanh"),
         ("model.input_noise=-1", "model.input_noise: got -1; expected a number from 0 to 10"),
         ("data.source=swissroll", "data.source: got 'swissroll'; expected one of tfds, npz, synthetic, auto, "
                                   "swiss_roll"),
