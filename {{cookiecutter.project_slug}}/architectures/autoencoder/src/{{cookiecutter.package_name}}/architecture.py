@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from math import prod
 
-from .runtime.i18n import _
+from .runtime.i18n import _, ngettext
 from .runtime.layer_cost import multiply_adds
 from .runtime.shapes import LayerRow, dense_params
 
@@ -41,14 +41,11 @@ def output_activation(cfg: dict) -> str:
 
 
 def activations(cfg: dict) -> tuple[list[str], list[str]]:
-    """Of encoder_1..encoder_n and of decoder_1..decoder_n. The code layer is linear by default (Hinton &
-    Salakhutdinov 2006), so codes can spread over the whole plane; tanh (model.code_activation) bounds them to a
-    square, which the sheet of the Swiss roll must then be spread over rather than squeezed into a corner.
-    decoder_i reproduces what encoder_i was given, so it has that layer's activation: the hidden one, or for
-    decoder_1 the input's own."""
-    hidden, layers = cfg["model"]["activation"], len(layer_sizes(cfg)) - 1
-    return ([hidden] * (layers - 1) + [cfg["model"]["code_activation"]],
-            [output_activation(cfg)] + [hidden] * (layers - 1))
+    """Of encoder_1..encoder_n and of decoder_1..decoder_n. The code layer is linear (Hinton & Salakhutdinov 2006)
+    or, with model.code_activation: tanh, bounded to a square; decoder_i reproduces what encoder_i was given, so it
+    has that layer's activation: the hidden one, or for decoder_1 the input's own."""
+    hidden, code, layers = cfg["model"]["activation"], cfg["model"]["code_activation"], len(layer_sizes(cfg)) - 1
+    return [hidden] * (layers - 1) + [code], [output_activation(cfg)] + [hidden] * (layers - 1)
 
 
 def layer_plan(cfg: dict) -> list[LayerRow]:
@@ -86,9 +83,11 @@ def notes(cfg: dict) -> list[str]:
     lines = [_("encoder {encoder}, decoder {decoder}").format(encoder="-".join(map(str, sizes)),
                                                              decoder="-".join(map(str, sizes[::-1])))]
     if cfg["model"]["pretrain"]:
-        lines.append(_("pre-training: {count} shallow autoencoders, one after the other, {epochs} epochs each, each "
-                       "reproducing the codes of the one before:").format(count=len(sizes) - 1,
-                                                                          epochs=cfg["pretraining"]["epochs"]))
+        epochs = cfg["pretraining"]["epochs"]
+        line = ngettext("pre-training: {count} shallow autoencoders, one after the other, {epochs} epoch each, each "
+                        "reproducing the codes of the one before:", "pre-training: {count} shallow autoencoders, one "
+                        "after the other, {epochs} epochs each, each reproducing the codes of the one before:", epochs)
+        lines.append(line.format(count=len(sizes) - 1, epochs=epochs))
         for index, (below, units) in enumerate(zip(sizes, sizes[1:], strict=False), start=1):
             params = dense_params(below, units) + dense_params(units, below)
             lines.append("  " + _("autoencoder {index}: {below}-{units}-{below}, {params:,} parameters (becomes "

@@ -32,8 +32,7 @@ FIELDS: dict[str, Field] = {
     "model.code_size": Field("int", N_("units of the code layer in the middle"), minimum=1, maximum=65_536),
     "model.activation": Field("choice", N_("activation of the hidden layers"),
                               choices=("sigmoid", "tanh", "relu", "elu")),
-    "model.code_activation": Field("choice", N_("activation of the code layer: linear (unbounded) | tanh (each code "
-                                                "unit between -1 and 1)"), choices=("linear", "tanh")),
+    "model.code_activation": Field("choice", N_("activation of the code layer"), choices=("linear", "tanh")),
     "model.pretrain": Field("bool", N_("start from greedily pre-trained shallow autoencoders (false = random init)")),
     "model.head": Field("choice", N_("none: reconstruct only | softmax: also a classifier on the codes"),
                         choices=("none", "softmax")),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from math import prod
 
-from .runtime.i18n import _
+from .runtime.i18n import _, ngettext
 from .runtime.layer_cost import multiply_adds
 from .runtime.shapes import LayerRow, dense_params
 
@@ -44,9 +44,13 @@ def notes(cfg: dict) -> list[str]:
     lines = []
     if cfg["model"]["pretrain"]:
         settings = cfg["pretraining"]
-        plan = (_("pre-training: {count} RBMs, one after the other, {epochs} epochs each with persistent CD-{k}:")
+        plan = (ngettext("pre-training: {count} RBMs, one after the other, {epochs} epoch each with persistent CD-{k}:",
+                         "pre-training: {count} RBMs, one after the other, {epochs} epochs each with persistent "
+                         "CD-{k}:", settings["epochs"])
                 if settings["persistent"] else
-                _("pre-training: {count} RBMs, one after the other, {epochs} epochs each with CD-{k}:"))
+                ngettext("pre-training: {count} RBMs, one after the other, {epochs} epoch each with CD-{k}:",
+                         "pre-training: {count} RBMs, one after the other, {epochs} epochs each with CD-{k}:",
+                         settings["epochs"]))
         lines.append(plan.format(count=len(sizes) - 1, epochs=settings["epochs"], k=settings["cd_k"]))
         for index, (visible, hidden) in enumerate(zip(sizes, sizes[1:], strict=False), start=1):
             rbm = _("RBM {index}: {visible} visible x {hidden} hidden: {params:,} parameters ({visible} x {hidden} "

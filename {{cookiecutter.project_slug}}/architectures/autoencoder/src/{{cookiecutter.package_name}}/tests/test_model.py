@@ -79,6 +79,9 @@ def test_explain_lists_each_shallow_autoencoder(capsys):
     out = capsys.readouterr().out
     assert "autoencoder 1: 784-500-784, 785,284 parameters (becomes encoder_1 and decoder_1)" in out
     assert "autoencoder 3: 200-30-200, 12,230 parameters" in out
+    assert "one after the other, 10 epochs each," in out
+    assert main(["explain", "--config", str(CONFIG_PATH), "pretraining.epochs=1"]) == 0
+    assert "one after the other, 1 epoch each," in capsys.readouterr().out
     assert main(["explain", "--config", str(CONFIG_PATH), "model.pretrain=false"]) == 0
     assert "pre-training: off" in capsys.readouterr().out
 

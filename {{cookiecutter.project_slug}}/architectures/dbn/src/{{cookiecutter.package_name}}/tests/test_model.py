@@ -40,6 +40,8 @@ def test_explain_lists_each_rbm(capsys):
     out = capsys.readouterr().out
     assert "RBM 1: 784 visible x 500 hidden: 393,284 parameters" in out
     assert "RBM 2: 500 visible x 200 hidden: 100,700 parameters" in out
+    assert main(["explain", "--config", str(CONFIG_PATH), "pretraining.epochs=1"]) == 0
+    assert "one after the other, 1 epoch each with" in capsys.readouterr().out
     assert main(["explain", "--config", str(CONFIG_PATH), "model.pretrain=false"]) == 0
     assert "pre-training: off" in capsys.readouterr().out
 
