@@ -85,14 +85,9 @@ def probe(name: str, code_activation=None, activation="relu", units=(100, 50, 25
     autoencoder.fit(train, train, batch_size=batch, epochs=epochs, verbose=0)
     seconds = time.monotonic() - started
     codes = keras.Model(inputs, code).predict(test, verbose=0)
-    centred = test - test.mean(axis=0)
-    pca = centred @ np.linalg.svd(centred, full_matrices=False)[2][:2].T
-    sheet = np.stack([arc_length(t), height], axis=1)
     result = {"name": name, "steps": steps, "seconds": round(seconds, 1),
-              "reconstruction_error": float(np.mean((autoencoder.predict(test, verbose=0) - test) ** 2))}
-    for label, points in (("codes", codes), ("pca", pca)):
-        result[label] = {"kept_3d": neighbours_kept(test, points), "kept_sheet": neighbours_kept(sheet, points),
-                         "distance_rank_correlation": distance_rank_correlation(sheet, points, rng)}
+              "reconstruction_error": float(np.mean((autoencoder.predict(test, verbose=0) - test) ** 2)),
+              **measures(test, t, height, codes, rng)}
     figure, axes = plt.subplots(1, 2, figsize=(9, 4))
     for axis, colour, title in ((axes[0], t, "colour: t (along the roll)"), (axes[1], height, "colour: height")):
         axis.scatter(codes[:, 0], codes[:, 1], c=colour, s=4, cmap="viridis")
@@ -100,6 +95,16 @@ def probe(name: str, code_activation=None, activation="relu", units=(100, 50, 25
     figure.savefig(f"{name}.png", dpi=70)
     plt.close(figure)
     return result
+
+
+def measures(test, t, height, codes, rng) -> dict:
+    """The codes' measures and those of PCA's 2-D projection of the same test points."""
+    centred = test - test.mean(axis=0)
+    pca = centred @ np.linalg.svd(centred, full_matrices=False)[2][:2].T
+    sheet = np.stack([arc_length(t), height], axis=1)
+    return {label: {"kept_3d": neighbours_kept(test, points), "kept_sheet": neighbours_kept(sheet, points),
+                    "distance_rank_correlation": distance_rank_correlation(sheet, points, rng)}
+            for label, points in (("codes", codes), ("pca", pca))}
 
 
 def measure_run(run_dir: str) -> tuple[dict, np.ndarray, np.ndarray, np.ndarray]:
@@ -112,22 +117,16 @@ def measure_run(run_dir: str) -> tuple[dict, np.ndarray, np.ndarray, np.ndarray]
     data, rng = cfg["data"], np.random.default_rng(cfg["seed"])
     made = []
     for count in (data["swiss_roll_examples"], max(data["swiss_roll_examples"] // 5, 1)):
-        t, height = rng.uniform(*TURNS, count), rng.uniform(0.0, HEIGHT, count)
-        noise = data["swiss_roll_noise"] * rng.standard_normal((count, 3))
-        made.append((np.stack([t * np.cos(t), height, t * np.sin(t)], axis=1) + noise, t, height))
+        points, t, height = roll(count, rng)  # swiss_roll.py draws t, the height, then the noise
+        made.append((points + data["swiss_roll_noise"] * rng.standard_normal((count, 3)), t, height))
     (train, _, _), (test, t, height) = made
     cut = len(train) - int(len(train) * data["validation_split"])
     mean, std = train[:cut].mean(axis=0), train[:cut].std(axis=0)
     test = ((test - mean) / std).astype(np.float32)
     network = keras.models.load_model(f"{run_dir}/model.keras")
     codes = keras.Model(network.input, network.get_layer("code").output).predict(test, verbose=0)
-    sheet = np.stack([arc_length(t), height], axis=1)
-    centred = test - test.mean(axis=0)
-    pca = centred @ np.linalg.svd(centred, full_matrices=False)[2][:2].T
-    result = {"run": run_dir, "seed": cfg["seed"], "code_activation": cfg["model"].get("code_activation", "linear")}
-    for label, points in (("codes", codes), ("pca", pca)):
-        result[label] = {"kept_3d": neighbours_kept(test, points), "kept_sheet": neighbours_kept(sheet, points),
-                         "distance_rank_correlation": distance_rank_correlation(sheet, points, rng)}
+    result = {"run": run_dir, "seed": cfg["seed"], "code_activation": cfg["model"].get("code_activation", "linear"),
+              **measures(test, t, height, codes, rng)}
     return result, codes, t, height
 
 
